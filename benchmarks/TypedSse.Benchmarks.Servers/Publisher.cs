@@ -11,6 +11,7 @@ internal sealed class Publisher(IBenchServer server)
 {
     private readonly SemaphoreSlim _one = new(1);
     private long _lastSeq;
+    private long _publishingMicros;
     private Task _pacing = Task.CompletedTask;
 
     public void Map(WebApplication app)
@@ -33,7 +34,7 @@ internal sealed class Publisher(IBenchServer server)
             }
             var (dropped, disconnects) = server.Losses;
             return Results.Text(
-                $$"""{"subscribers":{{server.Subscribers}},"lastSeq":{{Interlocked.Read(ref _lastSeq)}},"managedHeapBytes":{{GC.GetTotalMemory(false)}},"droppedEvents":{{dropped}},"disconnects":{{disconnects}},"pacing":{{(!_pacing.IsCompleted).ToString().ToLowerInvariant()}}}""",
+                $$"""{"subscribers":{{server.Subscribers}},"lastSeq":{{Interlocked.Read(ref _lastSeq)}},"managedHeapBytes":{{GC.GetTotalMemory(false)}},"droppedEvents":{{dropped}},"disconnects":{{disconnects}},"publishingMicros":{{_publishingMicros}},"pacing":{{(!_pacing.IsCompleted).ToString().ToLowerInvariant()}}}""",
                 "application/json");
         });
     }
@@ -43,10 +44,12 @@ internal sealed class Publisher(IBenchServer server)
         await _one.WaitAsync();
         try
         {
+            long started = MonotonicClock.NowMicroseconds;
             for (int i = 0; i < count; i++)
             {
                 await server.PublishAsync(BenchTick.Create(++_lastSeq, MonotonicClock.NowMicroseconds));
             }
+            _publishingMicros += MonotonicClock.NowMicroseconds - started;
             return _lastSeq;
         }
         finally

@@ -1,0 +1,71 @@
+using System.Globalization;
+
+namespace TypedSse.Benchmarks.Load;
+
+internal sealed class BenchmarkSettings
+{
+    private int _port = 5700;
+
+    public required IReadOnlyList<ServerKind> Servers { get; init; }
+
+    public required IReadOnlyList<int> Sizes { get; init; }
+
+    public required int IdleConnections { get; init; }
+
+    public required string OutputDirectory { get; init; }
+
+    /// <summary>The CPUs the servers run on (taskset), or null for all.</summary>
+    public string? ServerCpus { get; init; }
+
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan Measure { get; init; } = TimeSpan.FromSeconds(4);
+
+    public TimeSpan PacedMeasure { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>The paced phase's rate, as a fraction of the slowest server's closed-loop rate at the same N.</summary>
+    public double PacedFraction { get; init; } = 0.5;
+
+    /// <summary>Batches in flight in the closed loop.</summary>
+    public int Window { get; init; } = 8;
+
+    /// <summary>Publish calls in flight at once in the closed loop.</summary>
+    public int ConcurrentPublishCalls { get; init; } = 4;
+
+    public int ReceiveBufferSize { get; init; } = 16 * 1024;
+
+    public TimeSpan IdleKeepAlive { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Each server process gets a port of its own, so no connection of one run waits on another's.</summary>
+    public int NextPort() => Interlocked.Increment(ref _port);
+
+    public static BenchmarkSettings Parse(string[] args)
+    {
+        string Get(string name, string fallback)
+        {
+            int i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+        }
+
+        string serversDll = Path.GetFullPath(Get("--servers-dll", "TypedSse.Benchmarks.Servers.dll"));
+        string nodeDir = Path.GetFullPath(Get("--node-dir", "node"));
+        var known = new Dictionary<string, ServerKind>
+        {
+            ["typedsse"] = new("typedsse", "TypedSse", "dotnet", [serversDll, "--server", "typedsse"], Path.GetDirectoryName(serversDll)!),
+            ["handwritten"] = new("handwritten", "Hand-written (TypedResults.ServerSentEvents)", "dotnet", [serversDll, "--server", "handwritten"], Path.GetDirectoryName(serversDll)!),
+            ["raw"] = new("raw", "Raw Kestrel (ceiling)", "dotnet", [serversDll, "--server", "raw"], Path.GetDirectoryName(serversDll)!),
+            ["sse-channel"] = new("sse-channel", "Node sse-channel", "node", ["--expose-gc", Path.Combine(nodeDir, "sse-channel-server.mjs")], nodeDir),
+        };
+        string cpus = Get("--server-cpus", "");
+        return new BenchmarkSettings
+        {
+            Servers = Get("--servers", "typedsse,handwritten,raw,sse-channel").Split(',').Select(id => known[id]).ToArray(),
+            Sizes = Get("--sizes", "100,1000,5000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
+            IdleConnections = int.Parse(Get("--idle", "10000"), CultureInfo.InvariantCulture),
+            OutputDirectory = Path.GetFullPath(Get("--out", "results")),
+            ServerCpus = cpus.Length == 0 ? null : cpus,
+            Measure = TimeSpan.FromSeconds(double.Parse(Get("--measure-seconds", "4"), CultureInfo.InvariantCulture)),
+            PacedMeasure = TimeSpan.FromSeconds(double.Parse(Get("--paced-seconds", "3"), CultureInfo.InvariantCulture)),
+        };
+    }
+}

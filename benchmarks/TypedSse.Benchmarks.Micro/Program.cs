@@ -1,0 +1,21 @@
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Exporters;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using TypedSse.Benchmarks.Micro;
+
+// Short runs in this process (no generated project to build), with allocations counted for the whole process, so a
+// connection's writer running on another thread is counted too. --artifacts sets where the results go.
+var config = ManualConfig.CreateEmpty()
+    .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(100)))
+    .AddDiagnoser(MemoryDiagnoser.Default)
+    .AddExporter(MarkdownExporter.GitHub)
+    .AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default)
+    .AddColumnProvider(DefaultColumnProviders.Instance)
+    .WithOptions(ConfigOptions.DisableOptimizationsValidator)
+    .WithArtifactsPath(args.Length > 1 && args[0] == "--artifacts" ? args[1] : "BenchmarkDotNet.Artifacts");
+
+BenchmarkRunner.Run([typeof(FramingBenchmarks), typeof(PublishBenchmarks)], config);

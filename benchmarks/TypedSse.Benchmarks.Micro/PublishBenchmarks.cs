@@ -1,0 +1,102 @@
+using System.IO.Pipelines;
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using TypedSse.Hosting;
+
+namespace TypedSse.Benchmarks.Micro;
+
+/// <summary>
+/// Publishing one event to a stream with N subscribers, through <see cref="EventStream.PublishAsync{T}"/> and the real
+/// registry, history and connection queues, until every connection's writer has written it (into a pipe that
+/// discards). Allocated bytes per operation must not grow with N.
+/// </summary>
+[MemoryDiagnoser]
+public class PublishBenchmarks
+{
+    private const string StreamName = "bench";
+
+    private ServiceProvider _services = null!;
+    private EventStream _stream = null!;
+    private EventStreamConnection[] _connections = [];
+    private Task[] _writers = [];
+    private long _seq;
+
+    [Params(0, 1, 100, 1000)]
+    public int Subscribers { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, BenchJsonContext.Default));
+        services.AddTypedSse(options => options.MaxQueuedEventsPerConnection = 1024);
+        _services = services.BuildServiceProvider();
+        var server = _services.GetRequiredService<EventStreamServer>();
+        _stream = _services.GetRequiredService<EventStreams>()[StreamName];
+        var registry = server.FanOut[StreamName];
+
+        _connections = new EventStreamConnection[Subscribers];
+        _writers = new Task[Subscribers];
+        for (int i = 0; i < Subscribers; i++)
+        {
+            var connection = server.CreateConnection(new DefaultHttpContext(), StreamName, userId: null, new HashSet<string>());
+            registry.Add(connection);
+            _connections[i] = connection;
+            _writers[i] = Task.Run(() => connection.WriteQueuedAsync(new DiscardingPipeWriter()));
+        }
+    }
+
+    [Benchmark(Description = "PublishAsync, until every subscriber's writer has written it")]
+    public async Task<long> PublishAndDeliver()
+    {
+        long id = await _stream.PublishAsync("tick", new BenchTick(++_seq, 123_456_789, "MSFT", 412.5));
+        foreach (var connection in _connections)
+        {
+            var spin = new SpinWait();
+            while (connection.LastWrittenEventId < id)
+            {
+                spin.SpinOnce(sleep1Threshold: -1);
+                Interlocked.MemoryBarrier();
+            }
+        }
+        return id;
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        foreach (var connection in _connections)
+        {
+            connection.Close();
+        }
+        Task.WaitAll(_writers);
+        _services.Dispose();
+    }
+
+    /// <summary>A response body that accepts every write and discards it.</summary>
+    private sealed class DiscardingPipeWriter : PipeWriter
+    {
+        private readonly byte[] _buffer = new byte[64 * 1024];
+
+        public override void Advance(int bytes)
+        {
+        }
+
+        public override Memory<byte> GetMemory(int sizeHint = 0) => sizeHint <= _buffer.Length ? _buffer : new byte[sizeHint];
+
+        public override Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
+
+        public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) => new(new FlushResult(false, false));
+
+        public override void CancelPendingFlush()
+        {
+        }
+
+        public override void Complete(Exception? exception = null)
+        {
+        }
+    }
+}
