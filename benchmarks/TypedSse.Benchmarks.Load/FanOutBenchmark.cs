@@ -12,6 +12,7 @@ internal sealed record FanOutResult(
     double CpuMsPer1000Events,
     double ServerCpuPercent,
     double LoadCpuPercent,
+    double OtherCpuPercent,
     long RssBytes,
     LatencySummary Latency,
     long Gaps,
@@ -152,6 +153,7 @@ internal sealed class FanOutBenchmark(BenchmarkSettings settings)
             CpuMsPer1000Events: delivered == 0 ? double.NaN : serverCpu / (delivered / 1000.0),
             ServerCpuPercent: serverCpu / 10 / seconds,
             LoadCpuPercent: (end.LoadCpu - start.LoadCpu).TotalMilliseconds / 10 / seconds,
+            OtherCpuPercent: Math.Max(0, ((end.MachineCpu - start.MachineCpu) - (end.ServerCpu - start.ServerCpu) - (end.LoadCpu - start.LoadCpu)).TotalMilliseconds / 10 / seconds),
             RssBytes: end.Rss,
             latencies.Summarize(),
             pool.Gaps,
@@ -162,13 +164,30 @@ internal sealed class FanOutBenchmark(BenchmarkSettings settings)
             stalled);
     }
 
-    private sealed record Snapshot(long Microseconds, long Received, TimeSpan ServerCpu, TimeSpan LoadCpu, long Rss)
+    private sealed record Snapshot(long Microseconds, long Received, TimeSpan ServerCpu, TimeSpan LoadCpu, TimeSpan MachineCpu, long Rss)
     {
         public static Snapshot Take(ServerProcess server, SubscriberPool pool) => new(
             ServerProcess.MonotonicMicroseconds(),
             pool.ReceivedEvents,
             server.CpuTime(),
             Process.GetCurrentProcess().TotalProcessorTime,
+            MachineBusyTime(),
             server.Rss());
+
+        /// <summary>CPU time all processes of the machine have used, from the first line of /proc/stat.</summary>
+        private static TimeSpan MachineBusyTime()
+        {
+            var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            // user nice system idle iowait irq softirq steal
+            long busy = 0;
+            for (int i = 1; i <= 8; i++)
+            {
+                if (i is not 4 and not 5)
+                {
+                    busy += long.Parse(fields[i], System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+            return TimeSpan.FromSeconds(busy / 100.0);
+        }
     }
 }

@@ -12,6 +12,7 @@ internal sealed record IdleResult(
     long RssBytes,
     int SubscribersPinged,
     double PingSeconds,
+    double KeepAliveSeconds,
     int Closures)
 {
     public double HeapPerConnection => (HeapBytes - EmptyHeapBytes) / (double)Connections;
@@ -48,7 +49,7 @@ internal sealed class IdleBenchmark(BenchmarkSettings settings)
         long rss = server.Rss();
         pool.BeginClosing();
         return new IdleResult(kind.Title, connections, empty.ManagedHeapBytes, full.ManagedHeapBytes, emptyRss, rss, pinged,
-            held.TotalSeconds, pool.UnexpectedClosures);
+            held.TotalSeconds, settings.IdleKeepAlive.TotalSeconds, pool.UnexpectedClosures);
     }
 
     private static async Task WaitForSubscribersAsync(ServerProcess server, int count)

@@ -3,7 +3,14 @@ using System.Text.Json;
 using TypedSse.Benchmarks.Load;
 
 // Runs the fan-out and idle-connection benchmarks against every server, one server process at a time, and writes
-// fanout.json, idle.json and load.md into --out. See docs/benchmarks.md for the method.
+// fanout.json and idle.json into --out; `report <dir>` then writes benchmarks.md from everything in <dir>. See docs/benchmarks.md for the method.
+if (args is ["report", string resultsDirectory, ..])
+{
+    string written = Report.Assemble(Path.GetFullPath(resultsDirectory));
+    Console.Error.WriteLine($"Wrote {written}.");
+    return;
+}
+
 var settings = BenchmarkSettings.Parse(args);
 Directory.CreateDirectory(settings.OutputDirectory);
 var total = Stopwatch.StartNew();
@@ -43,9 +50,8 @@ if (settings.IdleConnections > 0)
     }
 }
 await File.WriteAllTextAsync(Path.Combine(settings.OutputDirectory, "idle.json"), JsonSerializer.Serialize(idle, LoadJsonContext.Default.ListIdleResult));
-await File.WriteAllTextAsync(Path.Combine(settings.OutputDirectory, "load.md"), Report.Write(settings, results, idle));
 Console.Error.WriteLine($"Load benchmarks done in {total.Elapsed:mm\\:ss}.");
 
 void Log(FanOutResult r) => Console.Error.WriteLine(
-    $"{total.Elapsed:mm\\:ss} {r.Phase,-5} N={r.Subscribers,-5} {r.Server,-45} {r.DeliveredPerSecond,12:N0} ev/s  pub {r.PublishedPerSecond,8:N0}/s  cpu {r.CpuMsPer1000Events,6:F2} ms/1k  srv {r.ServerCpuPercent,4:F0}%  load {r.LoadCpuPercent,4:F0}%  " +
+    $"{total.Elapsed:mm\\:ss} {r.Phase,-5} N={r.Subscribers,-5} {r.Server,-45} {r.DeliveredPerSecond,12:N0} ev/s  pub {r.PublishedPerSecond,8:N0}/s  cpu {r.CpuMsPer1000Events,6:F2} ms/1k  srv {r.ServerCpuPercent,4:F0}%  load {r.LoadCpuPercent,4:F0}%  other {r.OtherCpuPercent,4:F0}%  " +
     $"p50 {r.Latency.P50 / 1000,7:F2} p99 {r.Latency.P99 / 1000,7:F2} ms  rss {r.RssBytes / 1048576.0,6:F0} MiB  gaps {r.Gaps} behind {r.SubscribersBehind} closed {r.Closures} dropped {r.ServerDroppedEvents} disc {r.ServerDisconnects}{(r.Stalled ? " STALLED" : "")}");

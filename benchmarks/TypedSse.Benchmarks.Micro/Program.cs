@@ -12,7 +12,7 @@ using TypedSse.Benchmarks.Micro;
 var config = ManualConfig.CreateEmpty()
     .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(100)))
     .AddDiagnoser(MemoryDiagnoser.Default)
-    .AddExporter(MarkdownExporter.GitHub)
+    .AddExporter(MarkdownExporter.GitHub, BenchmarkDotNet.Exporters.Json.JsonExporter.Full)
     .AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default)
     .AddColumnProvider(DefaultColumnProviders.Instance)
     .WithOptions(ConfigOptions.DisableOptimizationsValidator)
