@@ -225,12 +225,12 @@ internal sealed class EventListener(
 
         bool more = false;
         var batches = new List<(string Stream, List<StreamEvent> Events, long LastId)>();
+        if (catchUp)
+        {
+            metrics.CatchUpRead();
+        }
         if (pending.Count > 0)
         {
-            if (catchUp)
-            {
-                metrics.CatchUpRead();
-            }
             int limit = database.Options.ReadBatchSize;
             await using var batch = new NpgsqlBatch(connection, transaction);
             foreach (var (stream, after) in pending)

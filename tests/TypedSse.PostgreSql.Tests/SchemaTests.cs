@@ -1,0 +1,37 @@
+using Npgsql;
+using TypedSse.History;
+using TypedSse.PostgreSql.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace TypedSse.PostgreSql.Tests;
+
+[Collection(PostgresCollection.Name)]
+public sealed class SchemaTests(PostgresServer postgres, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Instances_that_start_together_create_the_schema_once()
+    {
+        string schema = TestSchemas.New();
+
+        var instances = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => AppInstance.StartAsync(postgres.ConnectionString, schema, output, $"app{i}")));
+        long id = await instances[0].PublishAsync("chat", "1");
+        foreach (var instance in instances)
+        {
+            await instance.DisposeAsync();
+        }
+
+        // And again, on an existing schema.
+        await using var later = await AppInstance.StartAsync(postgres.ConnectionString, schema, output, "later");
+        var read = await later.Streams["chat"].ReadHistoryAsync(id - 1);
+        Assert.Equal(HistoryReadStatus.Complete, read.Status);
+        Assert.Equal([id], read.Events.Select(e => e.Id));
+
+        await using var connection = new NpgsqlConnection(postgres.ConnectionString);
+        await connection.OpenAsync();
+        await using var versions = new NpgsqlCommand($"SELECT count(*), max(version) FROM \"{schema}\".schema_version", connection);
+        await using var reader = await versions.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal(1, reader.GetInt64(0));
+        Assert.Equal(1, reader.GetInt32(1));
+    }
+}
