@@ -118,6 +118,22 @@ public sealed class ScaleOutTests(PostgresServer postgres, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task An_event_larger_than_a_notification_payload_arrives_whole()
+    {
+        string schema = TestSchemas.New();
+        await using var a = await AppInstance.StartAsync(postgres.ConnectionString, schema, output, "a");
+        await using var b = await AppInstance.StartAsync(postgres.ConnectionString, schema, output, "b");
+        await using var onB = await SseClient.ConnectAsync(b, "chat");
+        string large = string.Concat(Enumerable.Repeat("0123456789", 10_000));
+
+        long id = await a.PublishAsync("chat", large);
+
+        await onB.WaitForCountAsync(1);
+        Assert.Equal(id, onB.AppEvents[0].Id);
+        Assert.Equal(large, onB.AppEvents[0].Data);
+    }
+
+    [Fact]
     public async Task A_predicate_audience_cannot_cross_instances()
     {
         await using var a = await AppInstance.StartAsync(postgres.ConnectionString, TestSchemas.New(), output);
