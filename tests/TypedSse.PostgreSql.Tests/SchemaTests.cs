@@ -34,4 +34,33 @@ public sealed class SchemaTests(PostgresServer postgres, ITestOutputHelper outpu
         Assert.Equal(1, reader.GetInt64(0));
         Assert.Equal(1, reader.GetInt32(1));
     }
+
+    [Fact]
+    public async Task Once_the_schema_exists_a_user_without_create_privileges_can_run_the_app()
+    {
+        string schema = TestSchemas.New();
+        await (await AppInstance.StartAsync(postgres.ConnectionString, schema, output, "owner")).DisposeAsync();
+        string role = $"{schema}_app";
+        await using (var connection = new NpgsqlConnection(postgres.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var grant = new NpgsqlCommand($"""
+                CREATE ROLE "{role}" LOGIN;
+                REVOKE CREATE ON DATABASE postgres FROM PUBLIC;
+                REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+                GRANT USAGE ON SCHEMA "{schema}" TO "{role}";
+                GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "{schema}" TO "{role}";
+                GRANT USAGE ON ALL SEQUENCES IN SCHEMA "{schema}" TO "{role}";
+                """, connection);
+            await grant.ExecuteNonQueryAsync();
+        }
+        string asApp = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Username = role }.ConnectionString;
+
+        await using var app = await AppInstance.StartAsync(asApp, schema, output, "app", options => options.PruneInterval = TimeSpan.FromMilliseconds(100));
+        await using var client = await SseClient.ConnectAsync(app, "chat");
+        long id = await app.PublishAsync("chat", "1");
+
+        await client.WaitForCountAsync(1);
+        Assert.Equal(id, client.AppEvents[0].Id);
+    }
 }

@@ -64,15 +64,17 @@ internal sealed class EventLogDatabase : IAsyncDisposable
         // Instances that start together all get here; the lock (released at commit) lets one migrate while the
         // others wait and then find the schema current. CREATE ... IF NOT EXISTS alone races between sessions.
         await ExecuteAsync(connection, Sql.LockSchema, Sql.SchemaLockKey).ConfigureAwait(false);
-        await ExecuteAsync(connection, Sql.CreateVersionTable).ConfigureAwait(false);
-        int version;
-        await using (var read = new NpgsqlCommand(Sql.ReadVersion, connection))
+        // DDL only when there is something to create: CREATE ... IF NOT EXISTS checks the CREATE privilege even when
+        // the object exists, and an app may run as a user that can only read and write the existing tables.
+        int version = 0;
+        if ((bool)(await ScalarAsync(connection, Sql.VersionTableExists).ConfigureAwait(false))!)
         {
-            version = (int)(await read.ExecuteScalarAsync().ConfigureAwait(false))!;
+            version = (int)(await ScalarAsync(connection, Sql.ReadVersion).ConfigureAwait(false))!;
         }
 
         if (version < 1)
         {
+            await ExecuteAsync(connection, Sql.CreateVersionTable).ConfigureAwait(false);
             long firstId = _time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
             await ExecuteAsync(connection, Sql.CreateTables(firstId)).ConfigureAwait(false);
             await ExecuteAsync(connection, Sql.RecordVersion, 1).ConfigureAwait(false);
@@ -87,6 +89,12 @@ internal sealed class EventLogDatabase : IAsyncDisposable
         {
             Log.SchemaNewer(_logger, Sql.Schema, version, SchemaVersion);
         }
+    }
+
+    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync().ConfigureAwait(false);
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, params object[] parameters)

@@ -21,6 +21,7 @@ internal sealed class EventLogSql
                 applied_at timestamptz NOT NULL DEFAULT clock_timestamp()
             );
             """;
+        VersionTableExists = $"SELECT to_regclass('{s}.schema_version') IS NOT NULL";
         ReadVersion = $"SELECT coalesce(max(version), 0) FROM {s}.schema_version";
         RecordVersion = $"INSERT INTO {s}.schema_version (version) VALUES ($1)";
 
@@ -111,6 +112,8 @@ internal sealed class EventLogSql
     public string LockSchema { get; }
 
     public string CreateVersionTable { get; }
+
+    public string VersionTableExists { get; }
 
     public string ReadVersion { get; }
 
