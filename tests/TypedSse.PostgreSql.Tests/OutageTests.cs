@@ -10,11 +10,12 @@ public sealed class OutageTests(PostgresServer postgres, ITestOutputHelper outpu
     public async Task A_database_restart_mid_stream_loses_nothing()
     {
         string schema = TestSchemas.New();
-        await using var a = await AppInstance.StartAsync(postgres.ConnectionString, schema, output, "a");
-        // b waits longer before reconnecting, so what a publishes right after the restart is likely committed while
-        // b is not listening and reaches b through its catch-up read. Either way nothing may be lost.
-        await using var b = await AppInstance.StartAsync(postgres.ConnectionString, schema, output, "b",
-            options => options.ReconnectDelay = TimeSpan.FromSeconds(2));
+        // Both wait a while before reconnecting, so what is published right after the restart most likely commits
+        // while neither listens (it reaches them through their catch-up reads), and a's first publish meets the pooled
+        // connections that died with the old server. Either way nothing may be lost.
+        Action<PostgreSqlBackplaneOptions> slowToReconnect = options => options.ReconnectDelay = TimeSpan.FromSeconds(2);
+        await using var a = await AppInstance.StartAsync(postgres.ConnectionString, schema, output, "a", slowToReconnect);
+        await using var b = await AppInstance.StartAsync(postgres.ConnectionString, schema, output, "b", slowToReconnect);
         using var metricsOfB = new MetricsRecorder(b);
         await using var onA = await SseClient.ConnectAsync(a, "chat");
         await using var onB = await SseClient.ConnectAsync(b, "chat");
@@ -37,6 +38,10 @@ public sealed class OutageTests(PostgresServer postgres, ITestOutputHelper outpu
             await postgres.StartAsync();
         }
 
+        // A client that reconnects right after the restart is replayed, though b's pool still holds dead connections.
+        await using var reconnected = await SseClient.ConnectAsync(b, "chat", lastEventId: published[9]);
+        await reconnected.WaitForCountAsync(10);
+
         for (int i = 20; i < 40; i++)
         {
             published.Add(await a.PublishAsync("chat", $"{i}"));
@@ -53,6 +58,8 @@ public sealed class OutageTests(PostgresServer postgres, ITestOutputHelper outpu
             Assert.Equal(published, client.AppEvents.Select(e => e.Id!.Value));
             Assert.Equal(Enumerable.Range(0, 50).Select(i => $"{i}"), client.AppEvents.Select(e => e.Data));
         }
+        await reconnected.WaitForCountAsync(40);
+        Assert.Equal(published[10..], reconnected.AppEvents.Select(e => e.Id!.Value));
         Assert.True(metricsOfB.Sum("typedsse.postgresql.reconnects") >= 1);
         Assert.True(metricsOfB.Sum("typedsse.postgresql.catch_up.reads") >= 1);
     }

@@ -22,6 +22,15 @@ internal static class EventRows
             reader.GetFieldValue<DateTimeOffset>(6));
     }
 
-    public static bool IsConnectionFailure(Exception exception) =>
-        exception is NpgsqlException { IsTransient: true };
+    /// <summary>
+    /// Whether the connection failed, as opposed to the server refusing a statement: class 08, the server shutting
+    /// down or starting (57P01–57P03), or an error with no server answer at all (I/O, timeout).
+    /// </summary>
+    public static bool IsConnectionFailure(Exception exception) => exception switch
+    {
+        PostgresException postgres => postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || postgres.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow,
+        NpgsqlException => true,
+        _ => false,
+    };
 }

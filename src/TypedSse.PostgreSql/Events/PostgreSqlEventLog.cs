@@ -91,48 +91,61 @@ internal sealed class PostgreSqlEventLog(EventLogDatabase database) : IEventBack
     public async ValueTask<HistoryRead> ReadAfterAsync(string stream, long lastEventId, CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync(stream, cancellationToken).ConfigureAwait(false);
-        try
+        for (int attempt = 1; ; attempt++)
         {
-            await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            // One snapshot for the stream's bounds and its events, so they agree.
-            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
-
-            HistoryReadStatus status;
-            long latest;
-            await using (var command = new NpgsqlCommand(_sql.ReadStream, connection) { Parameters = { Text(stream), Int64(lastEventId) } })
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    // Nothing was ever published: only 0, the id a reset of an empty stream hands out, is known.
-                    return new HistoryRead(lastEventId == 0 ? HistoryReadStatus.Complete : HistoryReadStatus.UnknownId, [], 0);
-                }
-                long firstId = reader.GetInt64(0);
-                latest = reader.GetInt64(1);
-                long prunedThrough = reader.GetInt64(2);
-                bool exists = reader.GetBoolean(3);
-                status = StatusOf(lastEventId, firstId, latest, prunedThrough, exists);
+                return await ReadAfterOnceAsync(stream, lastEventId, cancellationToken).ConfigureAwait(false);
             }
-            if (status != HistoryReadStatus.Complete || lastEventId == latest)
+            catch (NpgsqlException ex) when (attempt == 1 && EventRows.IsConnectionFailure(ex) && !cancellationToken.IsCancellationRequested)
             {
-                return new HistoryRead(status, [], latest);
+                // As for a publish: a pooled connection may have died with a restarted server. Reads are safe to repeat.
+                database.DataSource.Clear();
             }
-
-            var events = new List<StreamEvent>();
-            await using (var command = new NpgsqlCommand(_sql.ReadEventsAfter, connection) { Parameters = { Text(stream), Int64(lastEventId) } })
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            catch (NpgsqlException ex)
             {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    events.Add(EventRows.Read(reader, stream));
-                }
+                throw new PostgreSqlBackplaneException($"Stream '{stream}': could not read the history from the database. {ex.Message}", ex);
             }
-            return new HistoryRead(HistoryReadStatus.Complete, events, latest);
         }
-        catch (NpgsqlException ex)
+    }
+
+    private async Task<HistoryRead> ReadAfterOnceAsync(string stream, long lastEventId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        // One snapshot for the stream's bounds and its events, so they agree.
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+
+        HistoryReadStatus status;
+        long latest;
+        await using (var command = new NpgsqlCommand(_sql.ReadStream, connection) { Parameters = { Text(stream), Int64(lastEventId) } })
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            throw new PostgreSqlBackplaneException($"Stream '{stream}': could not read the history from the database. {ex.Message}", ex);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // Nothing was ever published: only 0, the id a reset of an empty stream hands out, is known.
+                return new HistoryRead(lastEventId == 0 ? HistoryReadStatus.Complete : HistoryReadStatus.UnknownId, [], 0);
+            }
+            long firstId = reader.GetInt64(0);
+            latest = reader.GetInt64(1);
+            long prunedThrough = reader.GetInt64(2);
+            bool exists = reader.GetBoolean(3);
+            status = StatusOf(lastEventId, firstId, latest, prunedThrough, exists);
         }
+        if (status != HistoryReadStatus.Complete || lastEventId == latest)
+        {
+            return new HistoryRead(status, [], latest);
+        }
+
+        var events = new List<StreamEvent>();
+        await using (var command = new NpgsqlCommand(_sql.ReadEventsAfter, connection) { Parameters = { Text(stream), Int64(lastEventId) } })
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                events.Add(EventRows.Read(reader, stream));
+            }
+        }
+        return new HistoryRead(HistoryReadStatus.Complete, events, latest);
     }
 
     /// <summary>
