@@ -63,4 +63,26 @@ public sealed class SchemaTests(PostgresServer postgres, ITestOutputHelper outpu
         await client.WaitForCountAsync(1);
         Assert.Equal(id, client.AppEvents[0].Id);
     }
+
+    [Fact]
+    public async Task A_user_who_owns_an_empty_schema_but_cannot_create_schemas_can_set_it_up()
+    {
+        string schema = TestSchemas.New();
+        string role = $"{schema}_owner";
+        await using (var connection = new NpgsqlConnection(postgres.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"""
+                CREATE ROLE "{role}" LOGIN;
+                CREATE SCHEMA "{schema}" AUTHORIZATION "{role}";
+                """, connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        string asOwner = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Username = role }.ConnectionString;
+
+        await using var app = await AppInstance.StartAsync(asOwner, schema, output, "app");
+        long id = await app.PublishAsync("chat", "1");
+
+        Assert.Equal([id], (await app.Streams["chat"].ReadHistoryAsync(id - 1)).Events.Select(e => e.Id));
+    }
 }

@@ -62,19 +62,23 @@ internal sealed class EventLogDatabase : IAsyncDisposable
         await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
 
         // Instances that start together all get here; the lock (released at commit) lets one migrate while the
-        // others wait and then find the schema current. CREATE ... IF NOT EXISTS alone races between sessions.
+        // others wait and then find the schema current, instead of all of them finding it missing and creating it.
         await ExecuteAsync(connection, Sql.LockSchema, Sql.SchemaLockKey).ConfigureAwait(false);
-        // DDL only when there is something to create: CREATE ... IF NOT EXISTS checks the CREATE privilege even when
-        // the object exists, and an app may run as a user that can only read and write the existing tables.
-        int version = 0;
-        if ((bool)(await ScalarAsync(connection, Sql.VersionTableExists).ConfigureAwait(false))!)
-        {
-            version = (int)(await ScalarAsync(connection, Sql.ReadVersion).ConfigureAwait(false))!;
-        }
+        // Look before creating anything: CREATE ... IF NOT EXISTS checks the CREATE privilege even when the object
+        // exists, and an app may run as a user that can only use a schema someone else created.
+        bool versioned = (bool)(await ScalarAsync(connection, Sql.VersionTableExists).ConfigureAwait(false))!;
+        int version = versioned ? (int)(await ScalarAsync(connection, Sql.ReadVersion).ConfigureAwait(false))! : 0;
 
+        if (!versioned)
+        {
+            if (!(bool)(await ScalarAsync(connection, Sql.SchemaExists, Sql.Schema).ConfigureAwait(false))!)
+            {
+                await ExecuteAsync(connection, Sql.CreateSchema).ConfigureAwait(false);
+            }
+            await ExecuteAsync(connection, Sql.CreateVersionTable).ConfigureAwait(false);
+        }
         if (version < 1)
         {
-            await ExecuteAsync(connection, Sql.CreateVersionTable).ConfigureAwait(false);
             long firstId = _time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
             await ExecuteAsync(connection, Sql.CreateTables(firstId)).ConfigureAwait(false);
             await ExecuteAsync(connection, Sql.RecordVersion, 1).ConfigureAwait(false);
@@ -91,9 +95,13 @@ internal sealed class EventLogDatabase : IAsyncDisposable
         }
     }
 
-    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
+    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql, params object[] parameters)
     {
         await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
         return await command.ExecuteScalarAsync().ConfigureAwait(false);
     }
 

@@ -14,9 +14,10 @@ internal sealed class EventLogSql
         PruneLockKey = $"typedsse:{schema}:prune";
 
         LockSchema = "SELECT pg_advisory_xact_lock(hashtext($1), 0)";
+        SchemaExists = "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)";
+        CreateSchema = $"CREATE SCHEMA {s}";
         CreateVersionTable = $"""
-            CREATE SCHEMA IF NOT EXISTS {s};
-            CREATE TABLE IF NOT EXISTS {s}.schema_version (
+            CREATE TABLE {s}.schema_version (
                 version int PRIMARY KEY,
                 applied_at timestamptz NOT NULL DEFAULT clock_timestamp()
             );
@@ -110,6 +111,10 @@ internal sealed class EventLogSql
     public string PruneLockKey { get; }
 
     public string LockSchema { get; }
+
+    public string SchemaExists { get; }
+
+    public string CreateSchema { get; }
 
     public string CreateVersionTable { get; }
 
