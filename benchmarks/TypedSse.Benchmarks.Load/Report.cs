@@ -163,7 +163,7 @@ internal static class Report
             md.AppendLine();
             foreach (var line in lines.SkipWhile(l => !l.StartsWith('|')))
             {
-                md.AppendLine(line);
+                md.AppendLine(line.Replace("**", "", StringComparison.Ordinal));
             }
             md.AppendLine();
         }

@@ -21,14 +21,17 @@ public class FramingBenchmarks
     [GlobalSetup]
     public void Setup() => _payload = JsonSerializer.SerializeToUtf8Bytes(_tick, Options);
 
-    [Benchmark(Description = "TypedSse: frame a serialized event (StreamEvent)")]
+    /// <summary>TypedSse: frame an already serialized payload (<see cref="StreamEvent"/>), once per event.</summary>
+    [Benchmark]
     public StreamEvent Frame() => new("bench", 1_795_269_600_000_001, "tick", _payload, EventAudience.Everyone, _now);
 
-    [Benchmark(Description = "TypedSse: serialize and frame")]
+    /// <summary>TypedSse: serialize and frame, once per event.</summary>
+    [Benchmark]
     public StreamEvent SerializeAndFrame() =>
         new("bench", 1_795_269_600_000_001, "tick", PayloadEncoder.Encode(_tick, Options), EventAudience.Everyone, _now);
 
-    [Benchmark(Description = "BCL SseFormatter: serialize and frame (per recipient)")]
+    /// <summary>The BCL's SseFormatter as TypedResults.ServerSentEvents uses it: serialize and frame, once per recipient.</summary>
+    [Benchmark]
     public Task SseFormatterSerializeAndFrame() =>
         SseFormatter.WriteAsync(One(new SseItem<BenchTick>(_tick, "tick") { EventId = "1795269600000001" }), Stream.Null,
             static (item, writer) =>

@@ -49,7 +49,7 @@ public class PublishBenchmarks
         }
     }
 
-    [Benchmark(Description = "PublishAsync, until every subscriber's writer has written it")]
+    [Benchmark]
     public async Task<long> PublishAndDeliver()
     {
         long id = await _stream.PublishAsync("tick", new BenchTick(++_seq, 123_456_789, "MSFT", 412.5));
