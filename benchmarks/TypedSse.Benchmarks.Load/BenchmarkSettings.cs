@@ -26,6 +26,9 @@ internal sealed class BenchmarkSettings
     /// <summary>The paced phase's rate, as a fraction of the slowest server's closed-loop rate at the same N.</summary>
     public double PacedFraction { get; init; } = 0.5;
 
+    /// <summary>Above this much CPU taken by other processes during a measurement, it is repeated once.</summary>
+    public double NoisyOtherCpuPercent { get; init; } = 33;
+
     /// <summary>Batches in flight in the closed loop.</summary>
     public int Window { get; init; } = 8;
 

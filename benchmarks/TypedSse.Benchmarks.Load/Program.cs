@@ -22,8 +22,7 @@ foreach (int size in settings.Sizes)
     var closedLoop = new List<FanOutResult>();
     foreach (var server in settings.Servers)
     {
-        var result = await fanOut.RunClosedLoopAsync(server, size);
-        Log(result);
+        var result = await Retried(() => fanOut.RunClosedLoopAsync(server, size));
         closedLoop.Add(result);
     }
     results.AddRange(closedLoop);
@@ -31,8 +30,7 @@ foreach (int size in settings.Sizes)
     double rate = settings.PacedFraction * closedLoop.Where(r => !r.Stalled).Min(r => r.PublishedPerSecond);
     foreach (var server in settings.Servers)
     {
-        var result = await fanOut.RunPacedAsync(server, size, rate);
-        Log(result);
+        var result = await Retried(() => fanOut.RunPacedAsync(server, size, rate));
         results.Add(result);
     }
 }
@@ -51,6 +49,21 @@ if (settings.IdleConnections > 0)
 }
 await File.WriteAllTextAsync(Path.Combine(settings.OutputDirectory, "idle.json"), JsonSerializer.Serialize(idle, LoadJsonContext.Default.ListIdleResult));
 Console.Error.WriteLine($"Load benchmarks done in {total.Elapsed:mm\\:ss}.");
+
+// The machine may be shared: when other processes took more than a third of a core during the measurement, measure
+// once more and keep the quieter of the two.
+async Task<FanOutResult> Retried(Func<Task<FanOutResult>> run)
+{
+    var result = await run();
+    Log(result);
+    if (result.OtherCpuPercent > settings.NoisyOtherCpuPercent)
+    {
+        var again = await run();
+        Log(again);
+        result = again.OtherCpuPercent < result.OtherCpuPercent ? again : result;
+    }
+    return result;
+}
 
 void Log(FanOutResult r) => Console.Error.WriteLine(
     $"{total.Elapsed:mm\\:ss} {r.Phase,-5} N={r.Subscribers,-5} {r.Server,-45} {r.DeliveredPerSecond,12:N0} ev/s  pub {r.PublishedPerSecond,8:N0}/s  cpu {r.CpuMsPer1000Events,6:F2} ms/1k  srv {r.ServerCpuPercent,4:F0}%  load {r.LoadCpuPercent,4:F0}%  other {r.OtherCpuPercent,4:F0}%  " +

@@ -7,6 +7,12 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using TypedSse.Benchmarks.Micro;
 
+if (args is ["--allocations", ..])
+{
+    await AllocationProfile.RunAsync(subscribers: args.Length > 1 ? int.Parse(args[1]) : 1000, events: 100_000);
+    return;
+}
+
 // Short runs in this process (no generated project to build), with allocations counted for the whole process, so a
 // connection's writer running on another thread is counted too. --artifacts sets where the results go.
 var config = ManualConfig.CreateEmpty()

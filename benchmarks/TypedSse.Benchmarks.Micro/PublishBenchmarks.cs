@@ -50,7 +50,7 @@ public class PublishBenchmarks
     }
 
     [Benchmark]
-    public async Task<long> PublishAndDeliver()
+    public async ValueTask<long> PublishAndDeliver()
     {
         long id = await _stream.PublishAsync("tick", new BenchTick(++_seq, 123_456_789, "MSFT", 412.5));
         foreach (var connection in _connections)
