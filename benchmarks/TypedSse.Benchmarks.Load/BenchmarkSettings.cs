@@ -29,6 +29,9 @@ internal sealed class BenchmarkSettings
     /// <summary>Above this much CPU taken by other processes during a measurement, it is repeated once.</summary>
     public double NoisyOtherCpuPercent { get; init; } = 33;
 
+    /// <summary>The time the fan-out runs may take, retries included; a retry that would not fit is skipped.</summary>
+    public TimeSpan FanOutBudget { get; init; } = TimeSpan.FromMinutes(4);
+
     /// <summary>Batches in flight in the closed loop.</summary>
     public int Window { get; init; } = 8;
 
