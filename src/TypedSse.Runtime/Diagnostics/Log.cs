@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Logging;
+
+namespace TypedSse.Diagnostics;
+
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Debug, "Stream {Stream}: connection {ConnectionId} opened (user {UserId}).")]
+    public static partial void ConnectionOpened(ILogger logger, string stream, string connectionId, string? userId);
+
+    [LoggerMessage(2, LogLevel.Debug, "Stream {Stream}: connection {ConnectionId} closed.")]
+    public static partial void ConnectionClosed(ILogger logger, string stream, string connectionId);
+
+    [LoggerMessage(3, LogLevel.Warning, "Stream {Stream}: ignoring malformed Last-Event-ID \"{Value}\" from {Source}; expected a non-negative decimal integer. The client starts without replay.")]
+    public static partial void MalformedLastEventId(ILogger logger, string stream, string value, string source);
+
+    [LoggerMessage(4, LogLevel.Warning, "Stream {Stream}: connection {ConnectionId} disconnected because its queue of {Capacity} events was full; the client reconnects and catches up from history.")]
+    public static partial void SlowConsumerDisconnected(ILogger logger, string stream, string connectionId, int capacity);
+
+    [LoggerMessage(5, LogLevel.Information, "Stream {Stream}: cannot replay after event {LastEventId} ({Status}); told connection {ConnectionId} to resync from {LatestEventId}.")]
+    public static partial void ReplayReset(ILogger logger, string stream, long lastEventId, string status, string connectionId, long latestEventId);
+
+    [LoggerMessage(6, LogLevel.Debug, "Stream {Stream}: connection rejected with status {StatusCode}.")]
+    public static partial void ConnectionRejected(ILogger logger, string stream, int statusCode);
+
+    [LoggerMessage(7, LogLevel.Debug, "Stream {Stream}: answered 406 to Accept \"{Accept}\", which excludes text/event-stream.")]
+    public static partial void NotAcceptable(ILogger logger, string stream, string accept);
+
+    [LoggerMessage(8, LogLevel.Debug, "Stream {Stream}: replayed {Count} events after {LastEventId} to connection {ConnectionId}.")]
+    public static partial void Replayed(ILogger logger, string stream, int count, long lastEventId, string connectionId);
+}

@@ -1,0 +1,66 @@
+using System.Diagnostics.Metrics;
+
+namespace TypedSse.Diagnostics;
+
+/// <summary>The instruments of the <c>TypedSse</c> meter. Every measurement is tagged with <c>typedsse.stream</c>.</summary>
+internal sealed class TypedSseMetrics
+{
+    public const string MeterName = "TypedSse";
+    private const string StreamTag = "typedsse.stream";
+
+    private readonly UpDownCounter<long> _activeConnections;
+    private readonly Counter<long> _openedConnections;
+    private readonly Counter<long> _published;
+    private readonly Counter<long> _delivered;
+    private readonly Counter<long> _bytes;
+    private readonly Counter<long> _dropped;
+    private readonly Counter<long> _slowConsumerDisconnects;
+    private readonly Counter<long> _replayed;
+    private readonly Counter<long> _resets;
+
+    public TypedSseMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _activeConnections = meter.CreateUpDownCounter<long>("typedsse.connections.active", "{connection}", "Open stream connections.");
+        _openedConnections = meter.CreateCounter<long>("typedsse.connections.opened", "{connection}", "Stream connections opened.");
+        _published = meter.CreateCounter<long>("typedsse.events.published", "{event}", "Events published to a stream.");
+        _delivered = meter.CreateCounter<long>("typedsse.events.delivered", "{event}", "Stream events written to connections, one per recipient.");
+        _bytes = meter.CreateCounter<long>("typedsse.bytes.sent", "By", "Bytes written to stream responses.");
+        _dropped = meter.CreateCounter<long>("typedsse.events.dropped", "{event}", "Events dropped by a full connection queue.");
+        _slowConsumerDisconnects = meter.CreateCounter<long>("typedsse.connections.slow_consumer_disconnects", "{connection}", "Connections closed because their queue was full.");
+        _replayed = meter.CreateCounter<long>("typedsse.events.replayed", "{event}", "Events replayed from history to reconnecting clients.");
+        _resets = meter.CreateCounter<long>("typedsse.history.resets", "{connection}", "Reconnects that could not be replayed and were told to resync.");
+    }
+
+    public void ConnectionOpened(string stream)
+    {
+        _openedConnections.Add(1, Tag(stream));
+        _activeConnections.Add(1, Tag(stream));
+    }
+
+    public void ConnectionClosed(string stream) => _activeConnections.Add(-1, Tag(stream));
+
+    public void EventPublished(string stream) => _published.Add(1, Tag(stream));
+
+    public void Written(string stream, int events, long bytes)
+    {
+        if (events > 0)
+        {
+            _delivered.Add(events, Tag(stream));
+        }
+        if (bytes > 0)
+        {
+            _bytes.Add(bytes, Tag(stream));
+        }
+    }
+
+    public void EventDropped(string stream) => _dropped.Add(1, Tag(stream));
+
+    public void SlowConsumerDisconnected(string stream) => _slowConsumerDisconnects.Add(1, Tag(stream));
+
+    public void Replayed(string stream, int events) => _replayed.Add(events, Tag(stream));
+
+    public void Reset(string stream) => _resets.Add(1, Tag(stream));
+
+    private static KeyValuePair<string, object?> Tag(string stream) => new(StreamTag, stream);
+}

@@ -1,0 +1,123 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Http;
+using TypedSse.Diagnostics;
+using TypedSse.Framing;
+using TypedSse.History;
+
+namespace TypedSse.Hosting;
+
+/// <summary>Serves a named stream: subscribes the connection, replays what it missed, then writes live events.</summary>
+internal sealed class StreamEndpoint(EventStreamServer server, string streamName, string[] routeParameters, EventStreamEndpointOptions endpointOptions)
+{
+    private const int ReplayFlushBytes = 64 * 1024;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        if (!server.Negotiate(context, streamName))
+        {
+            return;
+        }
+
+        long? lastEventId = LastEventIdReader.ReadEventId(context.Request, streamName, server.Logger);
+        var topics = new HashSet<string>(StringComparer.Ordinal);
+        if (endpointOptions.TopicFromRoute && routeParameters.Length > 0)
+        {
+            topics.Add(RouteTopicOf(context));
+        }
+        string? userId = server.Options.UserIdSelector(context.User);
+
+        if (endpointOptions.OnConnecting is { } onConnecting)
+        {
+            var connecting = new EventStreamConnectingContext(context, streamName, userId, topics);
+            await onConnecting(connecting).ConfigureAwait(false);
+            if (connecting.RejectedWith is int statusCode)
+            {
+                Log.ConnectionRejected(server.Logger, streamName, statusCode);
+                context.Response.StatusCode = statusCode;
+                return;
+            }
+            userId = connecting.UserId;
+        }
+
+        var connection = server.CreateConnection(context, streamName, userId, topics);
+        var registry = server.FanOut[streamName];
+        try
+        {
+            await server.StartResponseAsync(context, connection).ConfigureAwait(false);
+
+            // Subscribe before reading the history: an event published meanwhile is then either in the history read
+            // or queued, and the writer skips queued ids the replay already covered.
+            registry.Add(connection);
+            server.Opened(connection);
+            try
+            {
+                var body = context.Response.BodyWriter;
+                if (lastEventId is long after)
+                {
+                    await ReplayAsync(context, connection, body, after).ConfigureAwait(false);
+                }
+                if (endpointOptions.OnConnected is { } onConnected)
+                {
+                    await onConnected(connection, connection.Closed).ConfigureAwait(false);
+                }
+                await connection.WriteQueuedAsync(body).ConfigureAwait(false);
+            }
+            finally
+            {
+                registry.Remove(connection);
+                connection.Close();
+                server.Closed(connection);
+            }
+        }
+        catch (Exception ex) when (EventStreamServer.IsClientGone(context, ex))
+        {
+        }
+    }
+
+    private async Task ReplayAsync(HttpContext context, EventStreamConnection connection, PipeWriter body, long lastEventId)
+    {
+        var read = await server.History.ReadAfterAsync(streamName, lastEventId, context.RequestAborted).ConfigureAwait(false);
+        if (read.Status == HistoryReadStatus.Complete)
+        {
+            int replayed = 0;
+            long unflushed = 0;
+            foreach (var streamEvent in read.Events)
+            {
+                if (!streamEvent.Audience.Includes(connection))
+                {
+                    continue;
+                }
+                body.Write(streamEvent.Frame.Span);
+                replayed++;
+                unflushed += streamEvent.Frame.Length;
+                if (unflushed >= ReplayFlushBytes)
+                {
+                    await body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+                    unflushed = 0;
+                }
+            }
+            server.Metrics.Replayed(streamName, replayed);
+            Log.Replayed(server.Logger, streamName, replayed, lastEventId, connection.Id);
+        }
+        else
+        {
+            string reason = read.Status == HistoryReadStatus.Gap ? ControlEvents.HistoryGapReason : ControlEvents.UnknownIdReason;
+            ControlEvents.WriteReset(body, reason, lastEventId, read.LatestEventId);
+            server.Metrics.Reset(streamName);
+            Log.ReplayReset(server.Logger, streamName, lastEventId, reason, connection.Id, read.LatestEventId);
+        }
+        connection.LastWrittenEventId = read.LatestEventId;
+        await body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private string RouteTopicOf(HttpContext context)
+    {
+        var values = new KeyValuePair<string, string?>[routeParameters.Length];
+        for (int i = 0; i < routeParameters.Length; i++)
+        {
+            values[i] = new(routeParameters[i], context.Request.RouteValues[routeParameters[i]]?.ToString());
+        }
+        return RouteTopic.Format(values);
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Options;
+
+namespace TypedSse.Hosting;
+
+internal sealed class TypedSseOptionsValidation : IValidateOptions<TypedSseOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TypedSseOptions options)
+    {
+        var failures = new List<string>();
+        if (options.KeepAliveInterval < TimeSpan.Zero)
+        {
+            failures.Add($"KeepAliveInterval is {options.KeepAliveInterval}; use a positive interval, or TimeSpan.Zero to turn pings off.");
+        }
+        if (options.RetryInterval < TimeSpan.Zero || options.RetryInterval.TotalMilliseconds > int.MaxValue)
+        {
+            failures.Add($"RetryInterval is {options.RetryInterval}; use a non-negative interval of at most {int.MaxValue} ms.");
+        }
+        if (options.HistorySize < 0)
+        {
+            failures.Add($"HistorySize is {options.HistorySize}; use 0 to keep no history, or a positive count.");
+        }
+        if (options.HistoryMaxAge is { } age && age <= TimeSpan.Zero)
+        {
+            failures.Add($"HistoryMaxAge is {age}; use a positive age, or null for no age limit.");
+        }
+        if (options.MaxQueuedEventsPerConnection < 1)
+        {
+            failures.Add($"MaxQueuedEventsPerConnection is {options.MaxQueuedEventsPerConnection}; use a positive count (the default is 1024).");
+        }
+        if (!Enum.IsDefined(options.SlowConsumerPolicy))
+        {
+            failures.Add($"SlowConsumerPolicy is {options.SlowConsumerPolicy}; use Disconnect, DropNewest or DropOldest.");
+        }
+        if (options.UserIdSelector is null)
+        {
+            failures.Add("UserIdSelector is null; set a function that returns the user id of a ClaimsPrincipal.");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

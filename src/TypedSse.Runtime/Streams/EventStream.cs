@@ -1,0 +1,107 @@
+using System.Text.Json;
+using TypedSse.Connections;
+using TypedSse.Diagnostics;
+using TypedSse.Framing;
+using TypedSse.History;
+using TypedSse.Streams;
+
+namespace TypedSse;
+
+/// <summary>
+/// A named stream: the connections mapped to it and the events published to them. Each event is serialized and
+/// framed once, recorded in the history, and its bytes are shared by every recipient.
+/// </summary>
+/// <remarks>Get one from <see cref="EventStreams"/>; streams are created on first use.</remarks>
+public sealed class EventStream
+{
+    private readonly ConnectionRegistry _connections;
+    private readonly IEventBackplane _backplane;
+    private readonly IEventHistory _history;
+    private readonly TypedSseMetrics _metrics;
+
+    internal EventStream(string name, ConnectionRegistry connections, IEventBackplane backplane, IEventHistory history,
+        JsonSerializerOptions serializerOptions, TypedSseMetrics metrics)
+    {
+        Name = name;
+        _connections = connections;
+        _backplane = backplane;
+        _history = history;
+        SerializerOptions = serializerOptions;
+        _metrics = metrics;
+    }
+
+    /// <summary>The stream's name.</summary>
+    public string Name { get; }
+
+    /// <summary>How many clients of this instance are connected to the stream.</summary>
+    public int ConnectionCount => _connections.Count;
+
+    /// <summary>The clients of this instance connected to the stream, as of now.</summary>
+    public IReadOnlyList<EventStreamConnection> Connections => _connections.Snapshot;
+
+    /// <summary>The options payloads are serialized with.</summary>
+    public JsonSerializerOptions SerializerOptions { get; }
+
+    /// <summary>Finds a connection of this instance by id.</summary>
+    public EventStreamConnection? FindConnection(string connectionId) => _connections.Find(connectionId);
+
+    /// <summary>Publishes <paramref name="data"/> as JSON, serialized once with <see cref="SerializerOptions"/>.</summary>
+    /// <param name="eventName">The <c>event:</c> field, or null for the default <c>message</c> type.</param>
+    /// <param name="data">The payload.</param>
+    /// <param name="audience">Who receives it; everyone by default.</param>
+    /// <param name="cancellationToken">Cancels a publish that waits on the backplane.</param>
+    /// <returns>The id of the event.</returns>
+    /// <exception cref="ArgumentException">The event name contains CR or LF.</exception>
+    public ValueTask<long> PublishAsync<T>(string? eventName, T data, EventAudience audience = default, CancellationToken cancellationToken = default)
+    {
+        SseFrameWriter.ValidateEventName(eventName, nameof(eventName));
+        return PublishCoreAsync(eventName, PayloadEncoder.Encode(data, SerializerOptions), audience, cancellationToken);
+    }
+
+    /// <summary>Publishes a JSON payload written by <paramref name="writePayload"/>.</summary>
+    /// <param name="eventName">The <c>event:</c> field, or null for the default <c>message</c> type.</param>
+    /// <param name="state">Passed to <paramref name="writePayload"/>.</param>
+    /// <param name="writePayload">Writes exactly one JSON value.</param>
+    /// <param name="audience">Who receives it; everyone by default.</param>
+    /// <param name="cancellationToken">Cancels a publish that waits on the backplane.</param>
+    /// <returns>The id of the event.</returns>
+    /// <exception cref="ArgumentException">The event name contains CR or LF.</exception>
+    public ValueTask<long> PublishAsync<TState>(string? eventName, TState state, JsonPayloadWriter<TState> writePayload,
+        EventAudience audience = default, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(writePayload);
+        SseFrameWriter.ValidateEventName(eventName, nameof(eventName));
+        return PublishCoreAsync(eventName, PayloadEncoder.Encode(state, writePayload, SerializerOptions), audience, cancellationToken);
+    }
+
+    /// <summary>
+    /// Publishes <paramref name="text"/> as it is, one <c>data:</c> line per line. An empty text sends an event whose
+    /// data is the empty string.
+    /// </summary>
+    /// <returns>The id of the event.</returns>
+    /// <exception cref="ArgumentException">The event name contains CR or LF.</exception>
+    public ValueTask<long> PublishTextAsync(string? eventName, string text, EventAudience audience = default, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        SseFrameWriter.ValidateEventName(eventName, nameof(eventName));
+        return PublishCoreAsync(eventName, PayloadEncoder.Encode(text), audience, cancellationToken);
+    }
+
+    /// <summary>Reads the retained events after <paramref name="lastEventId"/>, as a reconnecting client would get them.</summary>
+    public ValueTask<HistoryRead> ReadHistoryAsync(long lastEventId, CancellationToken cancellationToken = default) =>
+        _history.ReadAfterAsync(Name, lastEventId, cancellationToken);
+
+    /// <summary>Closes a connection of this instance; its client reconnects. Returns false if there is no such connection.</summary>
+    public bool CloseConnection(string connectionId)
+    {
+        var connection = _connections.Find(connectionId);
+        connection?.Close();
+        return connection is not null;
+    }
+
+    private ValueTask<long> PublishCoreAsync(string? eventName, byte[] data, EventAudience audience, CancellationToken cancellationToken)
+    {
+        _metrics.EventPublished(Name);
+        return _backplane.PublishAsync(new EventDraft(Name, eventName, data, audience), cancellationToken);
+    }
+}

@@ -1,0 +1,64 @@
+using System.Buffers;
+using TypedSse.Framing;
+
+namespace TypedSse;
+
+/// <summary>
+/// An event of a stream with its id: the unit of history and of delivery. Its wire bytes are framed once, when it
+/// is created, and shared by every connection it is delivered to.
+/// </summary>
+public sealed class StreamEvent
+{
+    /// <summary>Creates an event and frames it.</summary>
+    /// <param name="stream">The stream's name.</param>
+    /// <param name="id">The id the history assigned: positive, increasing within the stream.</param>
+    /// <param name="eventName">The <c>event:</c> field, or null for the default <c>message</c> type.</param>
+    /// <param name="data">The UTF-8 payload, usually JSON.</param>
+    /// <param name="audience">Who may receive the event, live and on replay.</param>
+    /// <param name="timestamp">When the event was published.</param>
+    /// <exception cref="ArgumentException">The event name contains CR or LF, or the id is not positive.</exception>
+    public StreamEvent(string stream, long id, string? eventName, ReadOnlyMemory<byte> data, EventAudience audience, DateTimeOffset timestamp)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stream);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(id);
+        SseFrameWriter.ValidateEventName(eventName, nameof(eventName));
+
+        Stream = stream;
+        Id = id;
+        EventName = eventName;
+        Audience = audience;
+        Timestamp = timestamp;
+
+        var span = data.Span;
+        int lineBreaks = span.Count((byte)'\n') + span.Count((byte)'\r');
+        var frame = new ArrayBufferWriter<byte>(data.Length + (lineBreaks * 7) + (eventName?.Length * 3 ?? 0) + 48);
+        SseFrameWriter.WriteEventHeader(frame, eventName, id);
+        int dataStart = frame.WrittenCount + SseFrameWriter.DataPrefixLength;
+        SseFrameWriter.WriteData(frame, span);
+        SseFrameWriter.WriteNewLine(frame);
+        Frame = frame.WrittenMemory;
+        // A single-line payload sits whole inside the frame, so keep one copy of it.
+        Data = lineBreaks == 0 ? Frame.Slice(dataStart, data.Length) : data;
+    }
+
+    /// <summary>The stream's name.</summary>
+    public string Stream { get; }
+
+    /// <summary>The event id, increasing within the stream.</summary>
+    public long Id { get; }
+
+    /// <summary>The event type, or null for <c>message</c>.</summary>
+    public string? EventName { get; }
+
+    /// <summary>The UTF-8 payload.</summary>
+    public ReadOnlyMemory<byte> Data { get; }
+
+    /// <summary>Who may receive the event.</summary>
+    public EventAudience Audience { get; }
+
+    /// <summary>When the event was published.</summary>
+    public DateTimeOffset Timestamp { get; }
+
+    /// <summary>The complete <c>text/event-stream</c> bytes of the event, ending with the blank line.</summary>
+    public ReadOnlyMemory<byte> Frame { get; }
+}
