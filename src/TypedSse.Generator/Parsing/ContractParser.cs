@@ -80,7 +80,7 @@ internal sealed partial class ContractParser
             ? null
             : new ContractModel
             {
-                Namespace = contract.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : string.Empty,
+                Namespace = KnownTypes.NamespaceName(contract.ContainingNamespace),
                 InterfaceName = contract.Name,
                 ContainingTypes = ContainingTypes(contract).Select(static t => t.Name).ToEquatableArray(),
                 FullyQualifiedName = contract.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),

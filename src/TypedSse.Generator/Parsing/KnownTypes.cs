@@ -20,6 +20,18 @@ internal static class KnownTypes
         return IsNamespace(type.ContainingNamespace, ns);
     }
 
+    /// <summary>The namespace as written without <c>@</c> escapes, empty for the global namespace.</summary>
+    public static string NamespaceName(INamespaceSymbol? ns)
+    {
+        var parts = new System.Collections.Generic.List<string>();
+        for (; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
+        {
+            parts.Insert(0, ns.Name);
+        }
+
+        return string.Join(".", parts);
+    }
+
     public static bool IsJsonAttribute(AttributeData attribute, string metadataName) =>
         Is(attribute.AttributeClass, Serialization, metadataName);
 

@@ -473,7 +473,7 @@ internal sealed class PayloadTypeMapper(List<DiagnosticInfo> diagnostics, Cancel
         {
             Id = id,
             Name = type.Name,
-            Namespace = type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : string.Empty,
+            Namespace = KnownTypes.NamespaceName(type.ContainingNamespace),
             ContainingTypes = containing.ToEquatableArray(),
             Kind = kind,
             Declaration = type switch
@@ -498,7 +498,8 @@ internal sealed class PayloadTypeMapper(List<DiagnosticInfo> diagnostics, Cancel
             name = outer.MetadataName + "." + name;
         }
 
-        return type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() + "." + name : name;
+        var ns = KnownTypes.NamespaceName(type.ContainingNamespace);
+        return ns.Length > 0 ? ns + "." + name : name;
     }
 
     private static bool IsRoot(INamedTypeSymbol type) =>

@@ -18,8 +18,12 @@ internal static class CSharpNames
     public static string HintName(ContractModel contract)
     {
         var parts = new[] { contract.Namespace }.Concat(contract.ContainingTypes).Append(contract.InterfaceName).Where(static p => p.Length > 0);
-        return string.Join(".", parts) + ".EventStream.g.cs";
+        var name = string.Join(".", parts);
+        return new string(name.Select(static c => char.IsLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_').ToArray()) + ".EventStream.g.cs";
     }
+
+    /// <summary>A namespace as C# source: <c>class.event</c> → <c>@class.@event</c>.</summary>
+    public static string Namespace(string name) => string.Join(".", name.Split('.').Select(Identifier));
 
     /// <summary>Escapes a C# keyword used as an identifier: <c>event</c> → <c>@event</c>.</summary>
     public static string Identifier(string name) =>

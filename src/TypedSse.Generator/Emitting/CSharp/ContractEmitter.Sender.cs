@@ -34,10 +34,10 @@ internal static partial class ContractEmitter
             string? payloadWriter = null;
             if (@event.PayloadKind == PayloadKind.Object)
             {
-                payloadWriter = "Write" + @event.MethodName;
+                payloadWriter = "Write" + Pascal(@event.MethodName);
                 for (var suffix = 2; !usedNames.Add(payloadWriter); suffix++)
                 {
-                    payloadWriter = "Write" + @event.MethodName + suffix;
+                    payloadWriter = "Write" + Pascal(@event.MethodName) + suffix;
                 }
 
                 writers.Add((@event, payloadWriter));
@@ -100,7 +100,7 @@ internal static partial class ContractEmitter
         }
 
         var name = Literal(@event.EventName);
-        var tail = @event.CancellationTokenParameter is { } ct ? $"_audience, {Identifier(ct)}" : "_audience";
+        var tail = @event.CancellationTokenParameter is { } ct ? $"this._audience, {Identifier(ct)}" : "this._audience";
         var publish = @event.PayloadKind switch
         {
             PayloadKind.Empty => $"_stream.PublishTextAsync({name}, string.Empty, {tail})",
@@ -131,6 +131,8 @@ internal static partial class ContractEmitter
         writer.WriteLine("writer.WriteEndObject();");
         writer.CloseBlock();
     }
+
+    private static string Pascal(string name) => char.ToUpperInvariant(name[0]) + name.Substring(1);
 
     private static string StateType(EventModel @event) => "(" + string.Join(", ", @event.Parameters.Select(static p => p.CSharpType)) + ")";
 }

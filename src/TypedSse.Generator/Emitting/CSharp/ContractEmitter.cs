@@ -27,7 +27,7 @@ internal static partial class ContractEmitter
         var hasNamespace = contract.Namespace.Length > 0;
         if (hasNamespace)
         {
-            writer.OpenBlock($"namespace {contract.Namespace}");
+            writer.OpenBlock($"namespace {Namespace(contract.Namespace)}");
         }
 
         var routeParameters = RouteParameters(contract);
@@ -136,7 +136,7 @@ internal static partial class ContractEmitter
                         return default;
                     }
 
-                    context.Connection.Topics.Add(topic);
+                    context.Topics.Add(topic);
                     return onConnecting is null ? default : onConnecting(context);
                 };
             });
