@@ -47,21 +47,21 @@ public sealed class EventStreamGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(contracts, static (output, contract) =>
             output.AddSource(CSharpNames.HintName(contract), ContractEmitter.Emit(contract)));
 
-        context.RegisterSourceOutput(diagnostics, static (output, diagnostics) =>
-        {
-            foreach (var diagnostic in diagnostics)
-            {
-                output.ReportDiagnostic(diagnostic.ToDiagnostic());
-            }
-        });
+        // Diagnostics meet the compilation only here, at the end of the pipeline, to be reported on its syntax trees:
+        // a location in a tree (unlike a bare file path) honours #pragma warning disable and editor config severity.
+        context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider), static (output, input) =>
+            Report(output, input.Right, input.Left));
 
-        context.RegisterSourceOutput(streamNames, static (output, uses) =>
+        context.RegisterSourceOutput(streamNames.Combine(context.CompilationProvider), static (output, input) =>
+            Report(output, input.Right, DuplicateStreamNames(input.Left).ToEquatableArray()));
+    }
+
+    private static void Report(SourceProductionContext output, Compilation compilation, EquatableArray<DiagnosticInfo> diagnostics)
+    {
+        foreach (var diagnostic in diagnostics)
         {
-            foreach (var diagnostic in DuplicateStreamNames(uses))
-            {
-                output.ReportDiagnostic(diagnostic.ToDiagnostic());
-            }
-        });
+            output.ReportDiagnostic(diagnostic.ToDiagnostic(compilation));
+        }
     }
 
     private static IEnumerable<DiagnosticInfo> DuplicateStreamNames(EquatableArray<StreamNameUse> uses)

@@ -10,6 +10,6 @@ public sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, LocationInf
     public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, LocationInfo? location, params string[] messageArgs) =>
         new(descriptor, location, messageArgs.ToEquatableArray());
 
-    public Diagnostic ToDiagnostic() =>
-        Diagnostic.Create(Descriptor, Location?.ToLocation(), MessageArgs.Select(static arg => (object)arg).ToArray());
+    public Diagnostic ToDiagnostic(Compilation compilation) =>
+        Diagnostic.Create(Descriptor, Location?.ToLocation(compilation), MessageArgs.Select(static arg => (object)arg).ToArray());
 }

@@ -6,7 +6,19 @@ namespace TypedSse.Generator.Diagnostics;
 /// <summary>An equatable stand-in for <see cref="Location"/>, which holds a syntax tree and must not enter the pipeline.</summary>
 public sealed record LocationInfo(string FilePath, TextSpan TextSpan, LinePositionSpan LineSpan)
 {
-    public Location ToLocation() => Location.Create(FilePath, TextSpan, LineSpan);
+    /// <summary>The location in the compilation's tree of <see cref="FilePath"/>, or a bare file location without one.</summary>
+    public Location ToLocation(Compilation compilation)
+    {
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            if (tree.FilePath == FilePath && tree.Length >= TextSpan.End)
+            {
+                return Location.Create(tree, TextSpan);
+            }
+        }
+
+        return Location.Create(FilePath, TextSpan, LineSpan);
+    }
 
     public static LocationInfo? From(Location? location)
     {

@@ -14,7 +14,7 @@ public sealed record TypeRef
     public bool IsNullable { get; init; }
 
     /// <summary>For <see cref="TypeRefKind.Primitive"/>: how the value is written in JSON.</summary>
-    public JsonPrimitive Primitive { get; init; }
+    public JsonPrimitive? Primitive { get; init; }
 
     /// <summary>For primitives: what the JSON value stands for, for example <c>int32</c>, <c>date-time</c> or <c>uuid</c> (see <see cref="PrimitiveFormats"/>).</summary>
     public string? Format { get; init; }

@@ -25,6 +25,11 @@ internal sealed partial class ContractParser
                 }
 
                 var display = @interface.Name + "." + member.Name;
+                if (InvalidEventNameReason(model.Event.EventName) is not null)
+                {
+                    continue; // already reported as invalid
+                }
+
                 if (byName.TryGetValue(model.Event.EventName, out var previous))
                 {
                     Report(DiagnosticDescriptors.DuplicateEventName, model.NameLocation, model.Event.EventName, display, previous);

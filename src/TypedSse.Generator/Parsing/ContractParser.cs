@@ -93,7 +93,7 @@ internal sealed partial class ContractParser
                 Documentation = DocComments.Summary(contract, _cancellationToken),
             };
 
-        return new ContractResult(model, diagnostics, new StreamNameUse(streamName, display, streamNameLocation));
+        return new ContractResult(model, diagnostics, new StreamNameUse(streamName, contract.ToDisplayString(), streamNameLocation));
     }
 
     private bool CheckAccessibility(INamedTypeSymbol contract, LocationInfo? location, string display)

@@ -48,7 +48,7 @@ internal sealed class PayloadTypeMapper(List<DiagnosticInfo> diagnostics, Cancel
             case ITypeParameterSymbol typeParameter:
                 if (typeParameter.TypeParameterKind != TypeParameterKind.Type)
                 {
-                    return Unsupported(site, type, "an open generic type parameter cannot be serialized");
+                    return TypeRef.Any(); // a generic event method, already an error of its own
                 }
 
                 return new TypeRef { Kind = TypeRefKind.TypeParameter, Name = typeParameter.Name, IsNullable = annotation == NullableAnnotation.Annotated };
@@ -154,7 +154,7 @@ internal sealed class PayloadTypeMapper(List<DiagnosticInfo> diagnostics, Cancel
 
         if (FindDictionary(type) is { } dictionary)
         {
-            return MapDictionary(dictionary, nullable, site);
+            return MapDictionary(type, dictionary, nullable, site);
         }
 
         if (FindEnumerable(type) is { } enumerable)
@@ -217,21 +217,20 @@ internal sealed class PayloadTypeMapper(List<DiagnosticInfo> diagnostics, Cancel
         return shape is { } s ? TypeRef.ForPrimitive(s.Primitive, s.Format, nullable) : null;
     }
 
-    private TypeRef MapDictionary(INamedTypeSymbol dictionary, bool nullable, Site site)
+    private TypeRef MapDictionary(INamedTypeSymbol type, INamedTypeSymbol dictionary, bool nullable, Site site)
     {
         var key = dictionary.TypeArguments[0];
         var keyRef = key switch
         {
             { TypeKind: TypeKind.Enum } => Map(key, NullableAnnotation.NotAnnotated, site, enumAsString: true),
-            INamedTypeSymbol named when Primitive(named, false) is { Primitive: not JsonPrimitive.Boolean } primitive && key.SpecialType != SpecialType.System_DateTime => primitive,
-            INamedTypeSymbol named when Primitive(named, false) is { Format: PrimitiveFormats.DateTime } primitive => primitive,
+            INamedTypeSymbol named when Primitive(named, false) is { } primitive => primitive, // written as a property name
             IErrorTypeSymbol => TypeRef.Any(false),
             _ => null,
         };
 
         if (keyRef is null)
         {
-            return Unsupported(site, dictionary, "dictionary keys must be strings, numbers, enums or Guids");
+            return Unsupported(site, type, "dictionary keys must be strings, numbers, enums, Guids or dates");
         }
 
         return new TypeRef
