@@ -18,6 +18,9 @@ internal sealed class ConnectionRegistry
 
     public IReadOnlyList<EventStreamConnection> Snapshot => Volatile.Read(ref _all);
 
+    /// <summary>How many topics, users and ids are indexed; zero once every connection is gone.</summary>
+    public int IndexedKeys => _byTopic.Count + _byUser.Count + _byId.Count;
+
     public EventStreamConnection? Find(string connectionId) => _byId.GetValueOrDefault(connectionId);
 
     public void Add(EventStreamConnection connection)

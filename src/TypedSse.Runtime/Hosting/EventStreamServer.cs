@@ -55,11 +55,14 @@ internal sealed class EventStreamServer(
         response.ContentType = "text/event-stream; charset=utf-8";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
-        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        // Response compression middleware picks its encoder from Accept-Encoding when buffering is disabled or at the
+        // first write; with none, it passes the stream through uncompressed and each event leaves when flushed.
+        context.Request.Headers.AcceptEncoding = default;
         if (context.Features.Get<IHttpsCompressionFeature>() is { } compression)
         {
             compression.Mode = HttpsCompressionMode.DoNotCompress;
         }
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
         ControlEvents.WritePreamble(response.BodyWriter, connection.Id, Options.KeepAliveInterval, Options.RetryInterval);
         await response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);

@@ -18,11 +18,12 @@ internal sealed class HandlerEndpoint(EventStreamServer server, string streamNam
         var connection = server.CreateConnection(context, streamName, server.Options.UserIdSelector(context.User), NoTopics);
         try
         {
-            await server.StartResponseAsync(context, connection).ConfigureAwait(false);
             server.Opened(connection);
-            var writing = connection.WriteQueuedAsync(context.Response.BodyWriter);
+            Task writing = Task.CompletedTask;
             try
             {
+                await server.StartResponseAsync(context, connection).ConfigureAwait(false);
+                writing = connection.WriteQueuedAsync(context.Response.BodyWriter);
                 await handler(new EventStreamResponse(connection, lastEventId, server.Streams.SerializerOptions), connection.Closed).ConfigureAwait(false);
             }
             catch (Exception ex) when (connection.Closed.IsCancellationRequested && ex is OperationCanceledException or System.Threading.Channels.ChannelClosedException)

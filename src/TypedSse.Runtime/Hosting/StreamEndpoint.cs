@@ -44,14 +44,14 @@ internal sealed class StreamEndpoint(EventStreamServer server, string streamName
         var registry = server.FanOut[streamName];
         try
         {
-            await server.StartResponseAsync(context, connection).ConfigureAwait(false);
-
-            // Subscribe before reading the history: an event published meanwhile is then either in the history read
-            // or queued, and the writer skips queued ids the replay already covered.
+            // Subscribe before the client hears anything: once its hello arrives, nothing published is missed. It is
+            // also before reading the history, so an event published meanwhile is either in the history read or
+            // queued, and the writer skips queued ids the replay already covered.
             registry.Add(connection);
             server.Opened(connection);
             try
             {
+                await server.StartResponseAsync(context, connection).ConfigureAwait(false);
                 var body = context.Response.BodyWriter;
                 if (lastEventId is long after)
                 {

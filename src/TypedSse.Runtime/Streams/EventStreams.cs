@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -24,11 +25,29 @@ public sealed class EventStreams
         _backplane = backplane;
         _history = history;
         _metrics = metrics;
-        SerializerOptions = options.Value.SerializerOptions ?? jsonOptions.Value.SerializerOptions;
+        SerializerOptions = WithResolver(options.Value.SerializerOptions ?? jsonOptions.Value.SerializerOptions);
     }
 
     /// <summary>The options payloads are serialized with.</summary>
     public JsonSerializerOptions SerializerOptions { get; }
+
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Only when reflection-based serialization is enabled, as JsonSerializer itself does.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Only when reflection-based serialization is enabled, as JsonSerializer itself does.")]
+    private static JsonSerializerOptions WithResolver(JsonSerializerOptions options)
+    {
+        if (options.TypeInfoResolver is not null)
+        {
+            return options;
+        }
+        if (!JsonSerializer.IsReflectionEnabledByDefault)
+        {
+            throw new InvalidOperationException(
+                "The serializer options for TypedSse have no TypeInfoResolver and reflection-based serialization is disabled. " +
+                "Set TypedSseOptions.SerializerOptions.TypeInfoResolver (or JsonOptions) to your JsonSerializerContext, for example MyJsonContext.Default.");
+        }
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
 
     /// <summary>The stream called <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">The name is null or empty.</exception>
