@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.CodeAnalysis;
 using TypedSse.Generator.Tests.Infrastructure;
 
 namespace TypedSse.Generator.Tests;
@@ -58,6 +59,24 @@ public sealed class GoldenTests
         Assert.Empty(run.DriverDiagnostics);
         Assert.Null(run.Generator.Exception);
         Assert.Empty(run.CompilationDiagnostics.Select(static d => d.ToString()));
+    }
+
+    [Theory]
+    [InlineData(DocumentationMode.None)]
+    [InlineData(DocumentationMode.Parse)]
+    [InlineData(DocumentationMode.Diagnose)]
+    public void Doc_comments_are_read_whether_or_not_the_project_builds_documentation(DocumentationMode mode)
+    {
+        var run = GeneratorRunner.Run(GeneratorRunner.ParseOptions.WithDocumentationMode(mode), Samples.Chat);
+
+        var contract = Assert.Single(run.Contracts);
+        Assert.Equal("What happens in a chat room.", contract.Documentation);
+        Assert.Equal("A message was posted to the room.", contract.Events[0].Documentation);
+        Assert.Equal("When they entered.", contract.Events[1].Parameters[1].Documentation);
+        var message = contract.Types.Single(static t => t.Name == "ChatMessage");
+        Assert.Equal("A message in a room.", message.Documentation);
+        Assert.Equal("Who wrote it.", message.Properties[0].Documentation);
+        Assert.Equal("Where the file is.", contract.Types.Single(static t => t.Name == "Attachment").Properties[0].Documentation);
     }
 
     [Fact]

@@ -140,7 +140,7 @@ internal sealed class PayloadTypeMapper(List<DiagnosticInfo> diagnostics, Cancel
                 : new TypeRef { Kind = TypeRefKind.Array, IsNullable = nullable, Arguments = new[] { Map(type.TypeArguments[0], type.TypeArgumentNullableAnnotations[0], site, false) }.ToEquatableArray() };
         }
 
-        if (HasCustomConverter(type.GetAttributes(), type))
+        if (HasCustomConverter(type.GetAttributes()))
         {
             return TypeRef.Any(nullable);
         }
@@ -148,8 +148,7 @@ internal sealed class PayloadTypeMapper(List<DiagnosticInfo> diagnostics, Cancel
         if (type.TypeKind == TypeKind.Enum)
         {
             var id = Register(type, site);
-            var typeLevelString = _types.TryGetValue(id, out var model) && model is { EnumAsString: true };
-            return new TypeRef { Kind = TypeRefKind.Named, Name = id, IsNullable = nullable, EnumAsString = enumAsString || typeLevelString || IsStringEnum(type.GetAttributes(), type) };
+            return new TypeRef { Kind = TypeRefKind.Named, Name = id, IsNullable = nullable, EnumAsString = enumAsString || IsStringEnum(type.GetAttributes(), type) };
         }
 
         if (FindDictionary(type) is { } dictionary)
@@ -405,7 +404,7 @@ internal sealed class PayloadTypeMapper(List<DiagnosticInfo> diagnostics, Cancel
         var display = owner.Name + "." + member.Name;
         var memberSite = new Site(site.Event, $"property '{display}'", LocationInfo.From(member) ?? site.Location);
         var stringEnum = IsStringEnum(attributes, memberType);
-        var type = HasCustomConverter(attributes, memberType)
+        var type = HasCustomConverter(attributes)
             ? TypeRef.Any(annotation != NullableAnnotation.NotAnnotated)
             : Map(memberType, annotation, memberSite, stringEnum);
 
@@ -512,7 +511,7 @@ internal sealed class PayloadTypeMapper(List<DiagnosticInfo> diagnostics, Cancel
     }
 
     // A [JsonConverter] other than JsonStringEnumConverter: the JSON shape is whatever that converter writes.
-    private static bool HasCustomConverter(IEnumerable<AttributeData> attributes, ITypeSymbol type) =>
+    private static bool HasCustomConverter(IEnumerable<AttributeData> attributes) =>
         attributes.Any(a => ConverterType(a) is { } converter && !IsStringEnumConverter(converter));
 
     private static INamedTypeSymbol? ConverterType(AttributeData attribute) =>

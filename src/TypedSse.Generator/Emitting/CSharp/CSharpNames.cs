@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Linq;
 using System.Text;
 using Microsoft.CodeAnalysis.CSharp;
@@ -50,6 +51,8 @@ internal static class CSharpNames
         var name = builder.Length == 0 || char.IsDigit(builder[0]) ? "_" + builder : builder.ToString();
         return Identifier(Naming.CamelCase(name));
     }
+
+    public static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     public static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 

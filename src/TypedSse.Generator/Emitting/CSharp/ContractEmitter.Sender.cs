@@ -37,7 +37,7 @@ internal static partial class ContractEmitter
                 payloadWriter = "Write" + Pascal(@event.MethodName);
                 for (var suffix = 2; !usedNames.Add(payloadWriter); suffix++)
                 {
-                    payloadWriter = "Write" + Pascal(@event.MethodName) + suffix;
+                    payloadWriter = "Write" + Pascal(@event.MethodName) + Number(suffix);
                 }
 
                 writers.Add((@event, payloadWriter));
@@ -125,7 +125,7 @@ internal static partial class ContractEmitter
         {
             var parameter = @event.Parameters[i];
             writer.WriteLine($"writer.WritePropertyName({Literal(parameter.JsonName)});");
-            writer.WriteLine($"global::System.Text.Json.JsonSerializer.Serialize(writer, state.Item{i + 1}, (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<{parameter.CSharpType}>)options.GetTypeInfo(typeof({parameter.CSharpTypeOf})));");
+            writer.WriteLine($"global::System.Text.Json.JsonSerializer.Serialize(writer, state.Item{Number(i + 1)}, (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<{parameter.CSharpType}>)options.GetTypeInfo(typeof({parameter.CSharpTypeOf})));");
         }
 
         writer.WriteLine("writer.WriteEndObject();");

@@ -190,16 +190,16 @@ internal static partial class ContractEmitter
         writer.Indent();
         for (var i = 0; i < routeParameters.Count; i++)
         {
-            WriteRouteValue(writer, routeParameters[i], i);
+            WriteRouteValue(writer, routeParameters[i], Number(i));
         }
 
-        writer.WriteLine($"topic = RouteTopic({string.Join(", ", routeParameters.Select(static (_, i) => $"value{i}"))});");
+        writer.WriteLine($"topic = RouteTopic({string.Join(", ", routeParameters.Select(static (_, i) => $"value{Number(i)}"))});");
         writer.WriteLine("return true;");
         writer.Unindent();
         writer.WriteLine("}");
     }
 
-    private static void WriteRouteValue(SourceWriter writer, RouteParameter parameter, int index)
+    private static void WriteRouteValue(SourceWriter writer, RouteParameter parameter, string index)
     {
         var text = $"text{index}";
         var value = $"value{index}";
@@ -274,7 +274,7 @@ internal static partial class ContractEmitter
             var identifier = RouteParameter(model.Name);
             for (var suffix = 2; !used.Add(identifier); suffix++)
             {
-                identifier = RouteParameter(model.Name) + suffix;
+                identifier = RouteParameter(model.Name) + Number(suffix);
             }
 
             var optional = model.IsOptional || model.IsCatchAll;
