@@ -16,10 +16,11 @@ internal static class CSharpNames
 
     public static string MapMethod(ContractModel contract) => "Map" + contract.Name;
 
+    /// <summary><c>MyApp.IChatEvents.EventStream.g.cs</c>; nested types are joined with '-', which no identifier contains.</summary>
     public static string HintName(ContractModel contract)
     {
-        var parts = new[] { contract.Namespace }.Concat(contract.ContainingTypes).Append(contract.InterfaceName).Where(static p => p.Length > 0);
-        var name = string.Join(".", parts);
+        var type = string.Join("-", contract.ContainingTypes.Append(contract.InterfaceName));
+        var name = contract.Namespace.Length > 0 ? contract.Namespace + "." + type : type;
         return new string(name.Select(static c => char.IsLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_').ToArray()) + ".EventStream.g.cs";
     }
 
