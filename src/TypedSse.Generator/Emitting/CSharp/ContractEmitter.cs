@@ -199,53 +199,52 @@ internal static partial class ContractEmitter
         writer.WriteLine("}");
     }
 
+    // Reads one route value as the typed value Route(...) takes; a value that does not parse fails the connection.
     private static void WriteRouteValue(SourceWriter writer, RouteParameter parameter, string index)
     {
         var text = $"text{index}";
         var value = $"value{index}";
+        var required = !parameter.Model.IsOptional && !parameter.Model.IsCatchAll;
         writer.WriteLine($"values.TryGetValue({Literal(parameter.Model.Name)}, out var raw{index});");
         writer.WriteLine($"var {text} = raw{index} as string ?? global::System.Convert.ToString(raw{index}, global::System.Globalization.CultureInfo.InvariantCulture);");
-        var required = !parameter.Model.IsOptional && !parameter.Model.IsCatchAll;
-        if (parameter.Model.Kind == RouteParameterKind.String)
+
+        string TryParse(string target) => parameter.Model.Kind switch
         {
-            if (required)
-            {
-                writer.WriteLine($"if ({text} is null)");
+            RouteParameterKind.Int32 => $"int.TryParse({text}, global::System.Globalization.NumberStyles.Integer, global::System.Globalization.CultureInfo.InvariantCulture, out {target})",
+            RouteParameterKind.Int64 => $"long.TryParse({text}, global::System.Globalization.NumberStyles.Integer, global::System.Globalization.CultureInfo.InvariantCulture, out {target})",
+            RouteParameterKind.Boolean => $"bool.TryParse({text}, out {target})",
+            _ => $"global::System.Guid.TryParse({text}, out {target})",
+        };
+
+        switch (parameter.Model.Kind, required)
+        {
+            case (RouteParameterKind.String, true):
+                writer.WriteLine($"if ({text} is not {{ }} {value})");
+                writer.OpenBlock();
+                writer.WriteLine("return false;");
+                writer.CloseBlock();
+                break;
+            case (RouteParameterKind.String, false):
+                writer.WriteLine($"var {value} = {text};");
+                break;
+            case (_, true):
+                writer.WriteLine($"if (!{TryParse($"var {value}")})");
+                writer.OpenBlock();
+                writer.WriteLine("return false;");
+                writer.CloseBlock();
+                break;
+            default:
+                writer.WriteLine($"{parameter.Type} {value} = null;");
+                writer.WriteLine($"if ({text} is not null)");
+                writer.OpenBlock();
+                writer.WriteLine($"if (!{TryParse($"var parsed{index}")})");
                 writer.OpenBlock();
                 writer.WriteLine("return false;");
                 writer.CloseBlock();
                 writer.WriteLine();
-            }
-
-            writer.WriteLine($"var {value} = {text};");
-            return;
-        }
-
-        var parse = parameter.Model.Kind switch
-        {
-            RouteParameterKind.Int32 => $"int.TryParse({text}, global::System.Globalization.NumberStyles.Integer, global::System.Globalization.CultureInfo.InvariantCulture, out var parsed{index})",
-            RouteParameterKind.Int64 => $"long.TryParse({text}, global::System.Globalization.NumberStyles.Integer, global::System.Globalization.CultureInfo.InvariantCulture, out var parsed{index})",
-            RouteParameterKind.Boolean => $"bool.TryParse({text}, out var parsed{index})",
-            _ => $"global::System.Guid.TryParse({text}, out var parsed{index})",
-        };
-
-        var type = parameter.Type.TrimEnd('?');
-        writer.WriteLine($"{type}{(required ? string.Empty : "?")} {value} = default;");
-        writer.WriteLine($"if ({text} is not null)");
-        writer.OpenBlock();
-        writer.WriteLine($"if (!{parse})");
-        writer.OpenBlock();
-        writer.WriteLine("return false;");
-        writer.CloseBlock();
-        writer.WriteLine();
-        writer.WriteLine($"{value} = parsed{index};");
-        writer.CloseBlock();
-        if (required)
-        {
-            writer.WriteLine("else");
-            writer.OpenBlock();
-            writer.WriteLine("return false;");
-            writer.CloseBlock();
+                writer.WriteLine($"{value} = parsed{index};");
+                writer.CloseBlock();
+                break;
         }
 
         writer.WriteLine();
