@@ -39,10 +39,10 @@ internal sealed class SourceWriter
         _indentation++;
     }
 
-    public void CloseBlock(string suffix = "")
+    public void CloseBlock()
     {
         _indentation--;
-        WriteLine("}" + suffix);
+        WriteLine("}");
     }
 
     public void Indent() => _indentation++;
