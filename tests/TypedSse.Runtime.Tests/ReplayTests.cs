@@ -194,4 +194,25 @@ public class ReplayTests
         await host.Streams["s"].PublishAsync("after", 1);
         Assert.Equal("after", (await header.NextAsync()).EventType);
     }
+
+    private sealed class UnavailableHistory : TypedSse.History.IEventHistory
+    {
+        public ValueTask<TypedSse.History.HistoryRead> ReadAfterAsync(string stream, long lastEventId, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("the history store is down");
+    }
+
+    [Fact]
+    public async Task When_the_history_cannot_be_read_the_stream_ends_so_the_client_retries()
+    {
+        await using var host = await StreamHost.StartAsync(
+            app => app.MapEventStream("/events", "s"),
+            build: b => Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.Replace(
+                b.Services, Microsoft.Extensions.DependencyInjection.ServiceDescriptor.Singleton<TypedSse.History.IEventHistory>(new UnavailableHistory())));
+
+        await using var client = await host.ConnectAsync("/events", "12345");
+        Assert.Equal(System.Net.HttpStatusCode.OK, client.Response.StatusCode);
+        await client.ReadHelloAsync();
+        Assert.True(await client.EndsAsync());
+        await Wait.UntilAsync(() => host.Streams["s"].ConnectionCount == 0, "the connection is cleaned up");
+    }
 }

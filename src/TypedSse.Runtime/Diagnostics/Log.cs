@@ -27,4 +27,7 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Debug, "Stream {Stream}: replayed {Count} events after {LastEventId} to connection {ConnectionId}.")]
     public static partial void Replayed(ILogger logger, string stream, int count, long lastEventId, string connectionId);
+
+    [LoggerMessage(9, LogLevel.Error, "Stream {Stream}: could not read the history after event {LastEventId} for connection {ConnectionId}; closing it so the client retries.")]
+    public static partial void ReplayFailed(ILogger logger, Exception exception, string stream, long lastEventId, string connectionId);
 }

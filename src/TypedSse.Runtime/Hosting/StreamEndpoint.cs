@@ -53,9 +53,9 @@ internal sealed class StreamEndpoint(EventStreamServer server, string streamName
             {
                 await server.StartResponseAsync(context, connection).ConfigureAwait(false);
                 var body = context.Response.BodyWriter;
-                if (lastEventId is long after)
+                if (lastEventId is long after && !await ReplayAsync(context, connection, body, after).ConfigureAwait(false))
                 {
-                    await ReplayAsync(context, connection, body, after).ConfigureAwait(false);
+                    return;
                 }
                 if (endpointOptions.OnConnected is { } onConnected)
                 {
@@ -75,9 +75,19 @@ internal sealed class StreamEndpoint(EventStreamServer server, string streamName
         }
     }
 
-    private async Task ReplayAsync(HttpContext context, EventStreamConnection connection, PipeWriter body, long lastEventId)
+    /// <returns>False if the history could not be read; the response then ends and the client retries.</returns>
+    private async Task<bool> ReplayAsync(HttpContext context, EventStreamConnection connection, PipeWriter body, long lastEventId)
     {
-        var read = await server.History.ReadAfterAsync(streamName, lastEventId, context.RequestAborted).ConfigureAwait(false);
+        HistoryRead read;
+        try
+        {
+            read = await server.History.ReadAfterAsync(streamName, lastEventId, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!EventStreamServer.IsClientGone(context, ex))
+        {
+            Log.ReplayFailed(server.Logger, ex, streamName, lastEventId, connection.Id);
+            return false;
+        }
         if (read.Status == HistoryReadStatus.Complete)
         {
             int replayed = 0;
@@ -109,6 +119,7 @@ internal sealed class StreamEndpoint(EventStreamServer server, string streamName
         }
         connection.LastWrittenEventId = read.LatestEventId;
         await body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        return true;
     }
 
     private string RouteTopicOf(HttpContext context)

@@ -101,7 +101,19 @@ public sealed class EventStream
 
     private ValueTask<long> PublishCoreAsync(string? eventName, byte[] data, EventAudience audience, CancellationToken cancellationToken)
     {
+        var publish = _backplane.PublishAsync(new EventDraft(Name, eventName, data, audience), cancellationToken);
+        if (publish.IsCompletedSuccessfully)
+        {
+            _metrics.EventPublished(Name);
+            return publish;
+        }
+        return AwaitPublishedAsync(publish);
+    }
+
+    private async ValueTask<long> AwaitPublishedAsync(ValueTask<long> publish)
+    {
+        long id = await publish.ConfigureAwait(false);
         _metrics.EventPublished(Name);
-        return _backplane.PublishAsync(new EventDraft(Name, eventName, data, audience), cancellationToken);
+        return id;
     }
 }

@@ -1,0 +1,105 @@
+using System.Diagnostics.Metrics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Xunit.Abstractions;
+
+namespace TypedSse.PostgreSql.Tests.Infrastructure;
+
+/// <summary>
+/// One app instance: a WebApplication on Kestrel at 127.0.0.1 and a free port, with the PostgreSQL backplane. It maps
+/// <c>/chat</c> and <c>/news</c>; a <c>user</c> query parameter becomes the connection's user id.
+/// </summary>
+public sealed class AppInstance : IAsyncDisposable
+{
+    public static readonly string[] StreamNames = ["chat", "news"];
+
+    private readonly WebApplication _app;
+
+    private AppInstance(WebApplication app, string name)
+    {
+        _app = app;
+        Name = name;
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+        BaseAddress = new Uri(addresses.Addresses.Single());
+    }
+
+    public string Name { get; }
+
+    public Uri BaseAddress { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public EventStreams Streams => _app.Services.GetRequiredService<EventStreams>();
+
+    public IMeterFactory MeterFactory => _app.Services.GetRequiredService<IMeterFactory>();
+
+    public static WebApplication Build(string connectionString, string schema, ITestOutputHelper? output, string name,
+        Action<PostgreSqlBackplaneOptions>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        if (output is not null)
+        {
+            builder.Logging.AddProvider(new TestOutputLoggerProvider(output, name));
+            builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        }
+        builder.Services
+            .AddTypedSse(options =>
+            {
+                // The 10,000-event test reads slower than the backplane delivers bursts of up to ReadBatchSize.
+                options.MaxQueuedEventsPerConnection = 50_000;
+            })
+            .AddPostgreSqlBackplane(connectionString, options =>
+            {
+                options.SchemaName = schema;
+                options.ReconnectDelay = TimeSpan.FromMilliseconds(250);
+                configure?.Invoke(options);
+            });
+
+        var app = builder.Build();
+        foreach (string stream in StreamNames)
+        {
+            app.MapEventStream($"/{stream}", stream, endpoint => endpoint.OnConnecting = context =>
+            {
+                if (context.HttpContext.Request.Query["user"] is { Count: > 0 } user)
+                {
+                    context.UserId = user.ToString();
+                }
+                return ValueTask.CompletedTask;
+            });
+        }
+        return app;
+    }
+
+    public static async Task<AppInstance> StartAsync(string connectionString, string schema, ITestOutputHelper? output = null,
+        string name = "app", Action<PostgreSqlBackplaneOptions>? configure = null)
+    {
+        var app = Build(connectionString, schema, output, name, configure);
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+        return new AppInstance(app, name);
+    }
+
+    public Uri Url(string pathAndQuery) => new(BaseAddress, pathAndQuery);
+
+    public ValueTask<long> PublishAsync(string stream, string data, EventAudience audience = default) =>
+        Streams[stream].PublishTextAsync("n", data, audience);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using TypedSse.History;
+using TypedSse.PostgreSql.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace TypedSse.PostgreSql.Tests;
+
+[Collection(PostgresCollection.Name)]
+public sealed class RetentionTests(PostgresServer postgres, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Pruning_by_count_turns_a_replay_from_before_the_history_into_a_gap()
+    {
+        string schema = TestSchemas.New();
+        await using var a = await AppInstance.StartAsync(postgres.ConnectionString, schema, output, "a", options =>
+        {
+            options.HistorySize = 5;
+            options.PruneInterval = TimeSpan.FromMilliseconds(100);
+        });
+        await using var b = await AppInstance.StartAsync(postgres.ConnectionString, schema, output, "b");
+        var ids = new List<long>();
+        for (int i = 0; i < 20; i++)
+        {
+            ids.Add(await a.PublishAsync("chat", $"{i}"));
+        }
+        var chat = b.Streams["chat"];
+
+        await Eventually.TrueAsync(async () => (await chat.ReadHistoryAsync(ids[13])).Status == HistoryReadStatus.Gap, "the pruner to keep 5 events");
+
+        var kept = await chat.ReadHistoryAsync(ids[14]);
+        Assert.Equal(HistoryReadStatus.Complete, kept.Status);
+        Assert.Equal(ids[15..], kept.Events.Select(e => e.Id));
+        Assert.Equal(HistoryReadStatus.Gap, (await chat.ReadHistoryAsync(ids[0])).Status);
+
+        await using var client = await SseClient.ConnectAsync(b, "chat", lastEventId: ids[0]);
+        await Eventually.TrueAsync(() => client.Events.Count > 0, "the reset");
+        var reset = client.Events[0];
+        Assert.Equal("typedsse:reset", reset.EventType);
+        Assert.Equal(ids[^1], reset.Id);
+        using var data = JsonDocument.Parse(reset.Data);
+        Assert.Equal("history-gap", data.RootElement.GetProperty("reason").GetString());
+        Assert.Equal(ids[^1].ToString(System.Globalization.CultureInfo.InvariantCulture), data.RootElement.GetProperty("latestEventId").GetString());
+    }
+
+    [Fact]
+    public async Task Pruning_by_age_empties_the_history_but_keeps_the_ids_known()
+    {
+        await using var a = await AppInstance.StartAsync(postgres.ConnectionString, TestSchemas.New(), output, "a", options =>
+        {
+            options.HistorySize = null;
+            options.HistoryMaxAge = TimeSpan.FromMilliseconds(500);
+            options.PruneInterval = TimeSpan.FromMilliseconds(100);
+        });
+        var chat = a.Streams["chat"];
+        long first = await a.PublishAsync("chat", "1");
+        long last = await a.PublishAsync("chat", "2");
+
+        await Eventually.TrueAsync(async () => (await chat.ReadHistoryAsync(first)).Status == HistoryReadStatus.Gap, "the pruner to delete old events");
+
+        var fromLast = await chat.ReadHistoryAsync(last);
+        Assert.Equal(HistoryReadStatus.Complete, fromLast.Status);
+        Assert.Empty(fromLast.Events);
+        Assert.Equal(last, fromLast.LatestEventId);
+    }
+}
