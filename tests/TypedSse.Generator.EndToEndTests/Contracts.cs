@@ -34,3 +34,12 @@ public static class Boards
         Task CardMoved(int card, string column, CancellationToken cancellationToken);
     }
 }
+
+// TSSE010 is reported on the parameter's syntax, so a pragma silences it (this project treats warnings as errors).
+#pragma warning disable TSSE010
+[EventStream("/audit")]
+public interface IAuditEvents
+{
+    Task Logged(object entry);
+}
+#pragma warning restore TSSE010

@@ -150,5 +150,16 @@ public sealed class GeneratedStreamTests
         Assert.Equal("Chat", ChatEventsExtensions.StreamName);
     }
 
+    [Fact]
+    public async Task An_untyped_payload_is_serialized_as_its_runtime_type()
+    {
+        await using var host = await Host.StartAsync(app => app.MapAuditEvents());
+        await using var client = await host.ConnectAsync("/audit");
+
+        await host.Get<IEventStream<IAuditEvents>>().All.Logged(new { action = "login", count = 2 });
+
+        Assert.Equal("""{"action":"login","count":2}""", (await client.NextAsync()).Data);
+    }
+
     private const int StatusCodesForbidden = 403;
 }
