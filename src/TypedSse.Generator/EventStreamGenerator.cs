@@ -1,0 +1,86 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using TypedSse.Generator.Diagnostics;
+using TypedSse.Generator.Emitting.CSharp;
+using TypedSse.Generator.Helpers;
+using TypedSse.Generator.Parsing;
+
+namespace TypedSse.Generator;
+
+/// <summary>Turns each <c>[EventStream]</c> interface into a typed sender, an endpoint mapping and a typed route scope.</summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class EventStreamGenerator : IIncrementalGenerator
+{
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var results = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownTypes.EventStreamAttribute,
+                static (node, _) => node is InterfaceDeclarationSyntax,
+                ContractParser.Parse)
+            .Where(static result => result is not null)
+            .Select(static (result, _) => result!)
+            .WithTrackingName(TrackingNames.ParseContracts);
+
+        var contracts = results
+            .Select(static (result, _) => result.Contract)
+            .Where(static contract => contract is not null)
+            .Select(static (contract, _) => contract!)
+            .WithTrackingName(TrackingNames.Contracts);
+
+        var diagnostics = results
+            .Select(static (result, _) => result.Diagnostics)
+            .WithTrackingName(TrackingNames.Diagnostics);
+
+        var streamNames = results
+            .Select(static (result, _) => result.StreamName)
+            .Where(static use => use is not null)
+            .Select(static (use, _) => use!)
+            .Collect()
+            .Select(static (uses, _) => uses.ToEquatableArray())
+            .WithTrackingName(TrackingNames.StreamNames);
+
+        context.RegisterSourceOutput(contracts, static (output, contract) =>
+            output.AddSource(CSharpNames.HintName(contract), ContractEmitter.Emit(contract)));
+
+        // Diagnostics meet the compilation only here, at the end of the pipeline, to be reported on its syntax trees:
+        // a location in a tree (unlike a bare file path) honours #pragma warning disable and editor config severity.
+        context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider), static (output, input) =>
+            Report(output, input.Right, input.Left));
+
+        context.RegisterSourceOutput(streamNames.Combine(context.CompilationProvider), static (output, input) =>
+            Report(output, input.Right, DuplicateStreamNames(input.Left).ToEquatableArray()));
+    }
+
+    private static void Report(SourceProductionContext output, Compilation compilation, EquatableArray<DiagnosticInfo> diagnostics)
+    {
+        foreach (var diagnostic in diagnostics)
+        {
+            output.ReportDiagnostic(diagnostic.ToDiagnostic(compilation));
+        }
+    }
+
+    private static IEnumerable<DiagnosticInfo> DuplicateStreamNames(EquatableArray<StreamNameUse> uses)
+    {
+        var ordered = uses
+            .OrderBy(static u => u.Location?.FilePath, StringComparer.Ordinal)
+            .ThenBy(static u => u.Location?.TextSpan.Start)
+            .ThenBy(static u => u.Contract, StringComparer.Ordinal);
+        var first = new Dictionary<string, StreamNameUse>(StringComparer.Ordinal);
+        foreach (var use in ordered)
+        {
+            if (first.TryGetValue(use.StreamName, out var previous))
+            {
+                yield return DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateStreamName, use.Location, use.StreamName, use.Contract, previous.Contract);
+            }
+            else
+            {
+                first.Add(use.StreamName, use);
+            }
+        }
+    }
+}

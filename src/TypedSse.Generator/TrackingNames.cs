@@ -1,0 +1,10 @@
+namespace TypedSse.Generator;
+
+/// <summary>Names of the tracked pipeline steps, asserted by the incremental tests.</summary>
+public static class TrackingNames
+{
+    public const string ParseContracts = nameof(ParseContracts);
+    public const string Contracts = nameof(Contracts);
+    public const string Diagnostics = nameof(Diagnostics);
+    public const string StreamNames = nameof(StreamNames);
+}

@@ -1,0 +1,90 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.CodeAnalysis;
+using TypedSse.Generator.Tests.Infrastructure;
+
+namespace TypedSse.Generator.Tests;
+
+/// <summary>The generated C# and the parsed model of each sample, against baselines; and the result compiles cleanly.</summary>
+public sealed class GoldenTests
+{
+    private static readonly JsonSerializerOptions ModelJson = new()
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter() },
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static TheoryData<string> SampleNames => new(Samples.All.Keys);
+
+    [Theory]
+    [MemberData(nameof(SampleNames))]
+    public void Generated_code_matches_baseline(string sample)
+    {
+        var run = GeneratorRunner.Run(Samples.All[sample]);
+
+        var written = new HashSet<string>();
+        foreach (var source in run.Sources)
+        {
+            var file = source.HintName + ".txt";
+            written.Add(file);
+            Golden.Verify(Path.Combine(sample, file), source.SourceText.ToString());
+        }
+
+        foreach (var contract in run.Contracts)
+        {
+            var file = contract.InterfaceName + ".model.json";
+            written.Add(file);
+            Golden.Verify(Path.Combine(sample, file), JsonSerializer.Serialize(contract, ModelJson) + "\n");
+        }
+
+        foreach (var stale in Golden.Existing(sample).Where(file => !written.Contains(file)))
+        {
+            Golden.Delete(Path.Combine(sample, stale));
+            Assert.Fail($"Baselines/{sample}/{stale} is no longer generated. Run with TYPEDSSE_UPDATE_GOLDEN=1 to remove it.");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(SampleNames))]
+    public void Generated_code_compiles_without_warnings(string sample)
+    {
+        var run = GeneratorRunner.Run(Samples.All[sample]);
+
+        Assert.Null(run.Generator.Exception?.ToString());
+        Assert.Empty(run.GeneratorDiagnostics.Select(static d => d.ToString()));
+        Assert.NotEmpty(run.Sources);
+        Assert.Empty(run.DriverDiagnostics);
+        Assert.Null(run.Generator.Exception);
+        Assert.Empty(run.CompilationDiagnostics.Select(static d => d.ToString()));
+    }
+
+    [Theory]
+    [InlineData(DocumentationMode.None)]
+    [InlineData(DocumentationMode.Parse)]
+    [InlineData(DocumentationMode.Diagnose)]
+    public void Doc_comments_are_read_whether_or_not_the_project_builds_documentation(DocumentationMode mode)
+    {
+        var run = GeneratorRunner.Run(GeneratorRunner.ParseOptions.WithDocumentationMode(mode), Samples.Chat);
+
+        var contract = Assert.Single(run.Contracts);
+        Assert.Equal("What happens in a chat room.", contract.Documentation);
+        Assert.Equal("A message was posted to the room.", contract.Events[0].Documentation);
+        Assert.Equal("When they entered.", contract.Events[1].Parameters[1].Documentation);
+        var message = contract.Types.Single(static t => t.Name == "ChatMessage");
+        Assert.Equal("A message in a room.", message.Documentation);
+        Assert.Equal("Who wrote it.", message.Properties[0].Documentation);
+        Assert.Equal("Where the file is.", contract.Types.Single(static t => t.Name == "Attachment").Properties[0].Documentation);
+    }
+
+    [Fact]
+    public void Several_contracts_in_one_project_compile_together()
+    {
+        var run = GeneratorRunner.Run(Samples.All.Values.ToArray());
+
+        Assert.Equal(6, run.Contracts.Length);
+        Assert.Empty(run.CompilationDiagnostics.Select(static d => d.ToString()));
+    }
+}
