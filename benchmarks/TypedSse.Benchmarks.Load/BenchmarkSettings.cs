@@ -32,8 +32,8 @@ internal sealed class BenchmarkSettings
     /// <summary>The time the fan-out runs may take, retries included; a retry that would not fit is skipped.</summary>
     public TimeSpan FanOutBudget { get; init; } = TimeSpan.FromMinutes(4);
 
-    /// <summary>Batches in flight in the closed loop.</summary>
-    public int Window { get; init; } = 8;
+    /// <summary>Events in flight per connection in the closed loop: published, not yet received.</summary>
+    public int WindowEvents { get; init; } = 64;
 
     /// <summary>Publish calls in flight at once in the closed loop.</summary>
     public int ConcurrentPublishCalls { get; init; } = 4;

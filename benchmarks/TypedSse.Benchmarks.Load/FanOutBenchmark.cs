@@ -32,9 +32,10 @@ internal sealed class FanOutBenchmark(BenchmarkSettings settings)
         using var pool = await ConnectAsync(server, subscribers);
         var before = await server.StatsAsync();
 
-        // Batches of about 5,000 deliveries keep the per-request cost of the control call small next to the fan-out.
-        int batchSize = Math.Max(1, 5000 / subscribers);
-        var tracker = new BatchTracker(Interlocked.Increment(ref s_generation), before.LastSeq + 1, batchSize, settings.Window, subscribers);
+        // Batches of up to 5,000 deliveries keep the per-request cost of the control call small next to the fan-out,
+        // and at least four batches fit in the window, so the server always has the next one.
+        int batchSize = Math.Clamp(5000 / subscribers, 1, settings.WindowEvents / 4);
+        var tracker = new BatchTracker(Interlocked.Increment(ref s_generation), before.LastSeq + 1, batchSize, settings.WindowEvents / batchSize, subscribers);
         pool.Tracker = tracker;
         var latencies = new LatencyHistogram();
 

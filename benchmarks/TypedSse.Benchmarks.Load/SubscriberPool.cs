@@ -98,7 +98,7 @@ internal sealed class SubscriberPool : IDisposable
 /// <summary>
 /// The closed loop of the throughput phase. Events are published in batches of <see cref="BatchSize"/>; batch b may
 /// be published only once every subscriber has received batch b − <see cref="Window"/>. So the publisher runs as fast
-/// as the server delivers to its slowest subscriber, and at most Window × BatchSize events wait per connection.
+/// as the server delivers to its slowest subscriber, and at most Window × BatchSize events are in flight per connection.
 /// </summary>
 internal sealed class BatchTracker(int generation, long firstSeq, int batchSize, int window, int subscribers)
 {
