@@ -20,7 +20,11 @@ internal sealed record FanOutResult(
     int Closures,
     long ServerDroppedEvents,
     long ServerDisconnects,
-    bool Stalled);
+    bool Stalled)
+{
+    /// <summary>How many rounds this was the best of.</summary>
+    public int Rounds { get; init; } = 1;
+}
 
 internal sealed class FanOutBenchmark(BenchmarkSettings settings)
 {
