@@ -30,7 +30,7 @@ internal sealed class BenchmarkSettings
     public int Rounds { get; init; } = 2;
 
     /// <summary>The time the fan-out runs may take; a round that would not fit is skipped.</summary>
-    public TimeSpan FanOutBudget { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan FanOutBudget { get; init; } = TimeSpan.FromMinutes(5.5);
 
     /// <summary>Events in flight per connection in the closed loop: published, not yet received.</summary>
     public int WindowEvents { get; init; } = 64;

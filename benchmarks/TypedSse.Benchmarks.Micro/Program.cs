@@ -13,10 +13,10 @@ if (args is ["--allocations", ..])
     return;
 }
 
-// Short runs in this process (no generated project to build), with allocations counted for the whole process, so a
+// Short runs (3 warm-up and 5 measured iterations of 150 ms) in this process (no generated project to build), with allocations counted for the whole process, so a
 // connection's writer running on another thread is counted too. --artifacts sets where the results go.
 var config = ManualConfig.CreateEmpty()
-    .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(100)))
+    .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithIterationCount(5).WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(150)))
     .AddDiagnoser(MemoryDiagnoser.Default)
     .AddExporter(MarkdownExporter.GitHub, BenchmarkDotNet.Exporters.Json.JsonExporter.Full)
     .AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default)
