@@ -32,6 +32,9 @@ internal sealed class BenchmarkSettings
     /// <summary>The time the fan-out runs may take; a round that would not fit is skipped.</summary>
     public TimeSpan FanOutBudget { get; init; } = TimeSpan.FromMinutes(5.5);
 
+    /// <summary>A fixed paced rate in events/s, for experiments: skips the closed loop.</summary>
+    public double? PacedRate { get; init; }
+
     /// <summary>Events in flight per connection in the closed loop: published, not yet received.</summary>
     public int WindowEvents { get; init; } = 64;
 
@@ -66,13 +69,15 @@ internal sealed class BenchmarkSettings
         return new BenchmarkSettings
         {
             Servers = Get("--servers", "typedsse,handwritten,raw,sse-channel").Split(',').Select(id => known[id]).ToArray(),
-            Sizes = Get("--sizes", "100,1000,5000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
+            Sizes = Get("--sizes", "100,1000,5000").Split(',', StringSplitOptions.RemoveEmptyEntries).Where(s => s != "none").Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
             IdleConnections = int.Parse(Get("--idle", "10000"), CultureInfo.InvariantCulture),
             OutputDirectory = Path.GetFullPath(Get("--out", "results")),
             ServerCpus = cpus.Length == 0 ? null : cpus,
             Measure = TimeSpan.FromSeconds(double.Parse(Get("--measure-seconds", "4"), CultureInfo.InvariantCulture)),
             PacedMeasure = TimeSpan.FromSeconds(double.Parse(Get("--paced-seconds", "3"), CultureInfo.InvariantCulture)),
             Rounds = int.Parse(Get("--rounds", "2"), CultureInfo.InvariantCulture),
+            PacedRate = Get("--paced-rate", "") is { Length: > 0 } rate ? double.Parse(rate, CultureInfo.InvariantCulture) : null,
+            IdleKeepAlive = TimeSpan.FromSeconds(double.Parse(Get("--idle-keep-alive-seconds", "2"), CultureInfo.InvariantCulture)),
         };
     }
 }

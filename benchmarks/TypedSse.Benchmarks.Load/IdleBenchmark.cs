@@ -13,6 +13,7 @@ internal sealed record IdleResult(
     int SubscribersPinged,
     double PingSeconds,
     double KeepAliveSeconds,
+    double CpuPercent,
     int Closures)
 {
     public double HeapPerConnection => (HeapBytes - EmptyHeapBytes) / (double)Connections;
@@ -42,14 +43,16 @@ internal sealed class IdleBenchmark(BenchmarkSettings settings)
         await WaitForSubscribersAsync(server, connections);
         var bytesAtOpen = pool.Subscribers.Select(s => Volatile.Read(ref s.Bytes)).ToArray();
         var held = TimeSpan.FromTicks((long)(settings.IdleKeepAlive.Ticks * 2.5));
+        var cpuBefore = server.CpuTime();
         await Task.Delay(held);
+        double cpuPercent = (server.CpuTime() - cpuBefore).TotalMilliseconds / held.TotalMilliseconds * 100;
         int pinged = pool.Subscribers.Where((s, i) => Volatile.Read(ref s.Bytes) > bytesAtOpen[i]).Count();
         var full = await server.StatsAsync(collectGarbage: true);
         await Task.Delay(200);
         long rss = server.Rss();
         pool.BeginClosing();
         return new IdleResult(kind.Title, connections, empty.ManagedHeapBytes, full.ManagedHeapBytes, emptyRss, rss, pinged,
-            held.TotalSeconds, settings.IdleKeepAlive.TotalSeconds, pool.UnexpectedClosures);
+            held.TotalSeconds, settings.IdleKeepAlive.TotalSeconds, cpuPercent, pool.UnexpectedClosures);
     }
 
     private static async Task WaitForSubscribersAsync(ServerProcess server, int count)

@@ -26,9 +26,17 @@ int runsDone = 0;
 // busy moment from landing on one server twice. A round that would not fit in the time budget is skipped.
 foreach (int size in settings.Sizes)
 {
-    var closedLoop = await RoundsAsync(server => fanOut.RunClosedLoopAsync(server, size), r => r.DeliveredPerSecond);
-    results.AddRange(closedLoop);
-    double rate = settings.PacedFraction * closedLoop.Where(r => !r.Stalled).Min(r => r.PublishedPerSecond);
+    double rate;
+    if (settings.PacedRate is { } fixedRate)
+    {
+        rate = fixedRate;
+    }
+    else
+    {
+        var closedLoop = await RoundsAsync(server => fanOut.RunClosedLoopAsync(server, size), r => r.DeliveredPerSecond);
+        results.AddRange(closedLoop);
+        rate = settings.PacedFraction * closedLoop.Where(r => !r.Stalled).Min(r => r.PublishedPerSecond);
+    }
     results.AddRange(await RoundsAsync(server => fanOut.RunPacedAsync(server, size, rate), r => -r.Latency.P99));
 }
 await File.WriteAllTextAsync(Path.Combine(settings.OutputDirectory, "fanout.json"), JsonSerializer.Serialize(results, LoadJsonContext.Default.ListFanOutResult));
@@ -41,7 +49,7 @@ if (settings.IdleConnections > 0)
     foreach (var server in settings.Servers)
     {
         var result = await idleBenchmark.RunAsync(server, settings.IdleConnections);
-        Console.Error.WriteLine($"{total.Elapsed:mm\\:ss} idle {result.Server}: heap/conn {result.HeapPerConnection:F0} B, rss/conn {result.RssPerConnection:F0} B, pinged {result.SubscribersPinged}");
+        Console.Error.WriteLine($"{total.Elapsed:mm\\:ss} idle {result.Server}: heap/conn {result.HeapPerConnection:F0} B, rss/conn {result.RssPerConnection:F0} B, pinged {result.SubscribersPinged}, server CPU while held {result.CpuPercent:F1}%");
         idle.Add(result);
     }
 }

@@ -142,11 +142,11 @@ internal static class Report
         md.AppendLine("Per connection is (full − empty) / connections, where empty is the same server after one connection came and went, " +
             "both read after a full garbage collection. The managed heap is GC.GetTotalMemory for .NET, V8's heapUsed for Node.");
         md.AppendLine();
-        md.AppendLine("| Server | Managed heap per connection | RSS per connection | Managed heap MiB, empty → full | RSS MiB, empty → full | Connections that got a ping |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|");
+        md.AppendLine("| Server | Managed heap per connection | RSS per connection | Managed heap MiB, empty → full | RSS MiB, empty → full | Connections that got a ping | Server CPU while held |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
         foreach (var r in idle)
         {
-            md.AppendLine(Invariant($"| {r.Server} | {r.HeapPerConnection / 1024:F1} KiB | {r.RssPerConnection / 1024:F1} KiB | {r.EmptyHeapBytes / 1048576.0:F1} → {r.HeapBytes / 1048576.0:F1} | {r.EmptyRssBytes / 1048576.0:F0} → {r.RssBytes / 1048576.0:F0} | {r.SubscribersPinged:N0}{(r.Closures > 0 ? $" ({r.Closures} closed)" : "")} |"));
+            md.AppendLine(Invariant($"| {r.Server} | {r.HeapPerConnection / 1024:F1} KiB | {r.RssPerConnection / 1024:F1} KiB | {r.EmptyHeapBytes / 1048576.0:F1} → {r.HeapBytes / 1048576.0:F1} | {r.EmptyRssBytes / 1048576.0:F0} → {r.RssBytes / 1048576.0:F0} | {r.SubscribersPinged:N0}{(r.Closures > 0 ? $" ({r.Closures} closed)" : "")} | {r.CpuPercent:F1} % |"));
         }
     }
 
