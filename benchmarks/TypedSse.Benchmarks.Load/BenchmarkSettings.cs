@@ -19,7 +19,7 @@ internal sealed class BenchmarkSettings
 
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(1);
 
-    public TimeSpan Measure { get; init; } = TimeSpan.FromSeconds(4);
+    public TimeSpan Measure { get; init; } = TimeSpan.FromSeconds(3);
 
     public TimeSpan PacedMeasure { get; init; } = TimeSpan.FromSeconds(3);
 
@@ -73,7 +73,7 @@ internal sealed class BenchmarkSettings
             IdleConnections = int.Parse(Get("--idle", "10000"), CultureInfo.InvariantCulture),
             OutputDirectory = Path.GetFullPath(Get("--out", "results")),
             ServerCpus = cpus.Length == 0 ? null : cpus,
-            Measure = TimeSpan.FromSeconds(double.Parse(Get("--measure-seconds", "4"), CultureInfo.InvariantCulture)),
+            Measure = TimeSpan.FromSeconds(double.Parse(Get("--measure-seconds", "3"), CultureInfo.InvariantCulture)),
             PacedMeasure = TimeSpan.FromSeconds(double.Parse(Get("--paced-seconds", "3"), CultureInfo.InvariantCulture)),
             Rounds = int.Parse(Get("--rounds", "2"), CultureInfo.InvariantCulture),
             PacedRate = Get("--paced-rate", "") is { Length: > 0 } rate ? double.Parse(rate, CultureInfo.InvariantCulture) : null,
