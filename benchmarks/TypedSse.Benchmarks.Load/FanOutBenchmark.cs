@@ -130,6 +130,10 @@ internal sealed class FanOutBenchmark(BenchmarkSettings settings)
         var wait = Stopwatch.StartNew();
         while ((await server.StatsAsync()).Subscribers != subscribers)
         {
+            if (pool.FirstFailure is { } failure)
+            {
+                throw new InvalidOperationException($"A subscriber of {server.Kind.Id} failed: {failure.Message}", failure);
+            }
             if (wait.Elapsed > TimeSpan.FromSeconds(20))
             {
                 throw new TimeoutException($"{server.Kind.Id} did not report {subscribers} subscribers.");

@@ -19,14 +19,11 @@ internal sealed class ServerProcess : IAsyncDisposable
     {
         _process = process;
         Kind = kind;
-        Port = port;
         EndPoint = new IPEndPoint(IPAddress.Loopback, port);
         Control = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public ServerKind Kind { get; }
-
-    public int Port { get; }
 
     public IPEndPoint EndPoint { get; }
 

@@ -17,7 +17,6 @@ internal sealed class Subscriber : IDisposable
     private readonly SubscriberPool _pool;
     private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
     private readonly byte[] _buffer;
-    private readonly TaskCompletionSource _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private List<byte>? _head = [];
     private bool _chunked;
@@ -46,7 +45,8 @@ internal sealed class Subscriber : IDisposable
     public long Bytes;
     public bool Closed;
 
-    public Task Opened => _opened.Task;
+    /// <summary>What ended the connection, when it was not the server or the benchmark closing it.</summary>
+    public Exception? Failure { get; private set; }
 
     public async Task ConnectAsync(IPEndPoint server, string path)
     {
@@ -80,10 +80,9 @@ internal sealed class Subscriber : IDisposable
         }
         catch (Exception ex)
         {
-            _opened.TrySetException(ex);
+            Failure = ex;
         }
         Closed = true;
-        _opened.TrySetException(new IOException("The server closed the connection before the response head."));
         _pool.SubscriberClosed(this);
     }
 
@@ -176,7 +175,6 @@ internal sealed class Subscriber : IDisposable
         _chunked = text.Contains("transfer-encoding: chunked", StringComparison.OrdinalIgnoreCase);
         int consumed = data.Length - (head.Length - (end + 4));
         _head = null;
-        _opened.TrySetResult();
         return data[consumed..];
     }
 

@@ -64,7 +64,7 @@ internal sealed class SubscriberPool : IDisposable
         }
     }
 
-    public long MinLastSeq() => _subscribers.Min(s => Volatile.Read(ref s.LastSeq));
+    public Exception? FirstFailure => _subscribers.Select(s => s.Failure).FirstOrDefault(f => f is not null);
 
     public long Gaps => _subscribers.Sum(s => Volatile.Read(ref s.Gaps));
 
