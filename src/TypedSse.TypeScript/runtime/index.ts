@@ -1,0 +1,1 @@
+export { EventStreamParser, type EventStreamParserOptions, type ServerSentEvent } from "./parser.js";
