@@ -39,12 +39,10 @@ export class EventStreamParser {
 
   private decoder: TextDecoder | undefined;
   private atStreamStart = true;
-  /** The start of a line whose end has not arrived yet. */
-  private pending = "";
+  /** The fragments of a line whose end has not arrived yet. */
+  private readonly pending: string[] = [];
   /** The previous chunk ended with CR, so an LF starting this one belongs to that line ending. */
   private skipLeadingLF = false;
-  /** Where the next colon is in the buffer being scanned: -1 when there is none, -2 before the first search. */
-  private nextColon = -1;
 
   private data = "";
   private hasData = false;
@@ -95,7 +93,7 @@ export class EventStreamParser {
   end(): void {
     this.decoder = undefined;
     this.atStreamStart = true;
-    this.pending = "";
+    this.pending.length = 0;
     this.skipLeadingLF = false;
     this.data = "";
     this.hasData = false;
@@ -104,107 +102,124 @@ export class EventStreamParser {
   }
 
   private scan(chunk: string): void {
-    if (chunk.length === 0) {
-      return;
-    }
-    let buffer = chunk;
-    let searchFrom = 0;
-    if (this.pending.length > 0) {
-      buffer = this.pending + chunk;
-      searchFrom = this.pending.length;
-    }
     let position = 0;
     if (this.skipLeadingLF) {
+      if (chunk.length === 0) {
+        return;
+      }
       this.skipLeadingLF = false;
-      if (buffer.charCodeAt(0) === LF) {
-        position = searchFrom = 1;
+      if (chunk.charCodeAt(0) === LF) {
+        position = 1;
       }
     }
-
-    const length = buffer.length;
-    let lf = buffer.indexOf("\n", searchFrom);
-    let cr = buffer.indexOf("\r", searchFrom);
-    this.nextColon = -2;
+    const length = chunk.length;
+    let lf = chunk.indexOf("\n", position);
+    let cr = chunk.indexOf("\r", position);
     while (lf !== -1 || cr !== -1) {
-      if (cr === -1 || (lf !== -1 && lf < cr)) {
-        this.line(buffer, position, lf);
-        position = lf + 1;
-        lf = buffer.indexOf("\n", position);
+      const end = cr === -1 || (lf !== -1 && lf < cr) ? lf : cr;
+      if (this.pending.length === 0) {
+        this.line(chunk, position, end);
       } else {
-        this.line(buffer, position, cr);
-        position = cr + 1;
+        // Only the line that began in earlier chunks is joined: the chunk itself is never copied.
+        this.pending.push(chunk.slice(position, end));
+        const line = this.pending.join("");
+        this.pending.length = 0;
+        this.line(line, 0, line.length);
+      }
+      position = end + 1;
+      if (end === lf) {
+        lf = chunk.indexOf("\n", position);
+      } else {
         if (position === length) {
           this.skipLeadingLF = true;
-        } else if (buffer.charCodeAt(position) === LF) {
+        } else if (chunk.charCodeAt(position) === LF) {
           position++;
         }
-        cr = buffer.indexOf("\r", position);
+        cr = chunk.indexOf("\r", position);
         if (lf !== -1 && lf < position) {
-          lf = buffer.indexOf("\n", position);
+          lf = chunk.indexOf("\n", position);
         }
       }
     }
-    this.pending = position === 0 ? buffer : position < length ? buffer.slice(position) : "";
+    if (position < length) {
+      // Fragments are joined once, when the line's end arrives, so a long line in many chunks stays linear.
+      this.pending.push(position === 0 ? chunk : chunk.slice(position));
+    }
   }
 
+  /**
+   * Processes the line `buffer[start, end)`. A field name is matched where it stands, followed by its colon or by
+   * the end of the line, so no line is searched for a colon; names are compared by char code because this is the
+   * hot path and `startsWith` is not inlined.
+   */
   private line(buffer: string, start: number, end: number): void {
-    if (start === end) {
+    const length = end - start;
+    if (length === 0) {
       this.dispatch();
       return;
     }
-    if (buffer.charCodeAt(start) === COLON) {
-      if (this.onComment !== undefined) {
-        const textStart = start + 1 < end && buffer.charCodeAt(start + 1) === SPACE ? start + 2 : start + 1;
-        this.onComment(buffer.slice(textStart, end));
-      }
-      return;
-    }
-
-    // Searching for the colon past the end of a line that has none would make a run of such lines quadratic.
-    let colon = this.nextColon;
-    if (colon !== -1 && colon < start) {
-      colon = this.nextColon = buffer.indexOf(":", start);
-    }
-    let nameEnd = end;
-    let valueStart = end;
-    if (colon !== -1 && colon < end) {
-      nameEnd = colon;
-      valueStart = colon + 1;
-      if (valueStart < end && buffer.charCodeAt(valueStart) === SPACE) {
-        valueStart++;
-      }
-    }
-
-    switch (nameEnd - start) {
-      case 4:
-        if (buffer.startsWith("data", start)) {
-          const value = buffer.slice(valueStart, end);
-          if (this.hasData) {
-            this.data += "\n" + value;
-          } else {
-            this.data = value;
-            this.hasData = true;
+    switch (buffer.charCodeAt(start)) {
+      case COLON:
+        if (this.onComment !== undefined) {
+          this.onComment(buffer.slice(valueStart(buffer, start + 1, end), end));
+        }
+        return;
+      case 100: // data
+        if (
+          buffer.charCodeAt(start + 1) === 97 &&
+          buffer.charCodeAt(start + 2) === 116 &&
+          buffer.charCodeAt(start + 3) === 97
+        ) {
+          if (length === 4) {
+            this.appendData("");
+          } else if (buffer.charCodeAt(start + 4) === COLON) {
+            this.appendData(buffer.slice(valueStart(buffer, start + 5, end), end));
           }
         }
-        break;
-      case 5:
-        if (buffer.startsWith("event", start)) {
-          this.eventType = buffer.slice(valueStart, end);
-        } else if (buffer.startsWith("retry", start)) {
-          const value = buffer.slice(valueStart, end);
-          if (this.onRetry !== undefined && DIGITS.test(value)) {
+        return;
+      case 101: // event
+        if (
+          buffer.charCodeAt(start + 1) === 118 &&
+          buffer.charCodeAt(start + 2) === 101 &&
+          buffer.charCodeAt(start + 3) === 110 &&
+          buffer.charCodeAt(start + 4) === 116
+        ) {
+          if (length === 5) {
+            this.eventType = "";
+          } else if (buffer.charCodeAt(start + 5) === COLON) {
+            this.eventType = buffer.slice(valueStart(buffer, start + 6, end), end);
+          }
+        }
+        return;
+      case 105: // id
+        if (buffer.charCodeAt(start + 1) === 100) {
+          if (length === 2) {
+            this.idBuffer = "";
+          } else if (buffer.charCodeAt(start + 2) === COLON) {
+            const value = buffer.slice(valueStart(buffer, start + 3, end), end);
+            if (value.indexOf("\0") === -1) {
+              this.idBuffer = value;
+            }
+          }
+        }
+        return;
+      case 114: // retry; without a colon its value is empty, which is not digits
+        if (this.onRetry !== undefined && buffer.startsWith("retry:", start)) {
+          const value = buffer.slice(valueStart(buffer, start + 6, end), end);
+          if (DIGITS.test(value)) {
             this.onRetry(Number(value));
           }
         }
-        break;
-      case 2:
-        if (buffer.startsWith("id", start)) {
-          const value = buffer.slice(valueStart, end);
-          if (value.indexOf("\0") === -1) {
-            this.idBuffer = value;
-          }
-        }
-        break;
+        return;
+    }
+  }
+
+  private appendData(value: string): void {
+    if (this.hasData) {
+      this.data += "\n" + value;
+    } else {
+      this.data = value;
+      this.hasData = true;
     }
   }
 
@@ -224,4 +239,9 @@ export class EventStreamParser {
     this.eventType = "";
     this.onEvent(event);
   }
+}
+
+/** Skips the one space that may follow a field's colon. */
+function valueStart(buffer: string, afterColon: number, end: number): number {
+  return afterColon < end && buffer.charCodeAt(afterColon) === SPACE ? afterColon + 1 : afterColon;
 }
