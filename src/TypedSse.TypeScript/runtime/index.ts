@@ -1,5 +1,20 @@
 export { retryDelay, type RetryDelayOptions } from "./backoff.js";
 export {
+  EventStreamClient,
+  type CloseReason,
+  type ConnectionState,
+  type EventStreamClientEventMap,
+  type EventStreamClientOptions,
+  type EventStreamItem,
+  type FetchFunction,
+  type HeadersSource,
+  type ResetReason,
+  type StreamClose,
+  type StreamHello,
+  type StreamReset,
+  type Unsubscribe,
+} from "./client.js";
+export {
   EventStreamContentTypeError,
   EventStreamError,
   EventStreamHttpError,
