@@ -25,7 +25,10 @@ export type FetchFunction = (url: string, init: RequestInit) => Promise<Response
 export interface EventStreamClientOptions {
   /** The stream's URL. A relative URL is resolved by `fetch`, against the page in a browser. */
   readonly url: string | URL;
-  /** Extra request headers. A function is called again on every reconnect, so it can refresh an expiring token. */
+  /**
+   * Extra request headers. A function is called again on every reconnect, so it can refresh an expiring token; if
+   * it throws or rejects, the error is reported and the connect is retried like a network failure.
+   */
   readonly headers?: HeadersSource;
   /** The request's credentials mode, for cookies on a cross-origin stream. */
   readonly credentials?: RequestCredentials;
@@ -407,7 +410,7 @@ export class EventStreamClient {
     headers.set("Accept", "text/event-stream");
     const lastEventId = this.parser.lastEventId;
     if (this.lastEventIdIn === "header" && lastEventId !== "") {
-      headers.set("Last-Event-ID", lastEventId);
+      headers.set("Last-Event-ID", utf8ByteString(lastEventId));
     }
     const init: RequestInit = { method: "GET", headers };
     if (this.credentials !== undefined) {
@@ -556,6 +559,21 @@ export class EventStreamClient {
       }
     }
   }
+}
+
+/**
+ * A header value is a byte string, and `Headers` rejects characters above U+00FF. Like `EventSource`, send the id
+ * UTF-8 encoded, one byte per character.
+ */
+function utf8ByteString(value: string): string {
+  if (!/[^\u0000-\u007f]/.test(value)) {
+    return value;
+  }
+  let bytes = "";
+  for (const byte of new TextEncoder().encode(value)) {
+    bytes += String.fromCharCode(byte);
+  }
+  return bytes;
 }
 
 function isEventStream(contentType: string | null): boolean {

@@ -183,6 +183,18 @@ describe("EventStreamClient", () => {
     assert.ok(log.events.length >= 2);
   });
 
+  it("sends a non-ASCII last event id UTF-8 encoded, as EventSource does", async (t) => {
+    const { server } = await setup(t, (_request, response, index) => {
+      openStream(response);
+      if (index === 0) {
+        response.end("id: ∑ é\ndata: x\n\n");
+      }
+    });
+    await server.waitForRequests(2);
+    const header = String(server.requests[1]?.headers["last-event-id"]);
+    assert.equal(Buffer.from(header, "latin1").toString("utf8"), "∑ é");
+  });
+
   it("resumes from a last event id given in the options", async (t) => {
     const { server } = await setup(
       t,
