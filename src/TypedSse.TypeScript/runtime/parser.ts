@@ -30,7 +30,8 @@ const STREAM: TextDecodeOptions = { stream: true };
  * A push parser for `text/event-stream`, following the WHATWG HTML "event stream interpretation" exactly.
  *
  * Feed it the bytes of one stream in chunks of any size, then call {@link EventStreamParser.end}. After `end` the
- * parser is ready for the next stream (a reconnection) and keeps the last event id.
+ * parser is ready for the next stream (a reconnection) and keeps the last event id, as browsers do: an event
+ * without an `id` after a reconnect still carries the id the stream resumed from.
  */
 export class EventStreamParser {
   private readonly onEvent: (event: ServerSentEvent) => void;
