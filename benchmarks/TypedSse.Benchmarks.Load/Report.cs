@@ -74,7 +74,7 @@ internal static class Report
     private static void WriteFanOut(StringBuilder md, List<FanOutResult> results, List<FanOutResult> allRounds, List<(string, string, bool?)> targets)
     {
         md.AppendLine("Delivered events/s is the highest rate each server sustains in the closed loop, counted at the subscribers. Latency is measured " +
-            "separately, with every server publishing at the same steady rate: half the slowest server's maximum at that N. Each number is the best of " +
+            "separately, with every server publishing at the same steady rate: a fifth of the slowest server's maximum at that N. Each number is the best of " +
             Invariant($"{results.Max(r => r.Rounds)} rounds taken in turns (see docs/benchmarks.md); Losses count every round."));
         md.AppendLine();
         md.AppendLine("| Subscribers | Server | Delivered events/s | × raw | × hand-written | Server CPU ms per 1,000 events | Server RSS MiB | Latency at (events/s published) | p50 ms | p99 ms | Losses |");
