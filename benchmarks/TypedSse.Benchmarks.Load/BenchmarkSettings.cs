@@ -25,8 +25,8 @@ internal sealed class BenchmarkSettings
 
     /// <summary>
     /// The paced phase's rate, as a fraction of the slowest server's closed-loop rate at the same N. Events that leave
-    /// one at a time cost several times what batched ones do, so half the maximum would already load a server to the
-    /// full; a fifth leaves every server well below that.
+    /// one at a time cost several times what batched ones do, so half the maximum already loads a .NET server to the
+    /// full and p99 measures its backlog.
     /// </summary>
     public double PacedFraction { get; init; } = 0.2;
 
