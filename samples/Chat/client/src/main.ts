@@ -27,6 +27,7 @@ const members = new Set<string>();
 const rooms = new Map<string, RoomSummary>();
 const notices: { text: string; at: string }[] = [];
 const typingUntil = new Map<string, number>();
+const postedAt = new Map<string, number>();
 let lastTypingSent = 0;
 
 async function main(): Promise<void> {
@@ -125,6 +126,7 @@ function openRoom(name: string): void {
   notices.length = 0;
   members.clear();
   typingUntil.clear();
+  postedAt.clear();
   byId("room-name").textContent = `#${name}`;
   renderRooms();
 
@@ -134,6 +136,7 @@ function openRoom(name: string): void {
   stream.on("messagePosted", (message) => {
     messages.set(message.id, message);
     typingUntil.delete(message.author);
+    postedAt.set(message.author, Date.now());
     renderMessages();
   });
   stream.on("memberJoined", ({ name: member, at }) => {
@@ -147,7 +150,8 @@ function openRoom(name: string): void {
     renderMembers();
   });
   stream.on("typing", (member) => {
-    if (member !== me) {
+    // A typing event can overtake the message it announced; one right after that message is stale.
+    if (member !== me && Date.now() - (postedAt.get(member) ?? 0) > 1000) {
       typingUntil.set(member, Date.now() + TYPING_SHOWN_MS);
       renderTyping();
     }
@@ -224,7 +228,7 @@ function renderMembers(): void {
     h("li", { "data-testid": "member" },
       h("span", { class: "dot", style: `background:${colorOf(member)}` }),
       h("span", { class: "name" }, member === me ? `${member} (you)` : member),
-      member !== me && h("button", { class: "wave", title: `Wave at ${member}`, onclick: () => void api.wave(roomName, member) }, "👋"))));
+      member !== me && h("button", { class: "wave", title: `Wave at ${member}`, onclick: () => void api.wave(roomName, member) }, "Wave"))));
 }
 
 function renderRooms(): void {
