@@ -22,8 +22,10 @@ public sealed class Presence(
             return; // a visitor who has not signed in reads along without being listed
         }
         string room = RoomOf(connection);
+        var entered = rooms.Enter(room, user, connection.Id);
+        // After Enter: a connection that closed meanwhile runs this at once and leaves again.
         connection.Closed.Register(() => _ = LeaveAsync(room, user, connection.Id));
-        if (rooms.Enter(room, user, connection.Id) is { } summary)
+        if (entered is { } summary)
         {
             await roomEvents.Route(room).MemberJoined(user, time.GetUtcNow());
             await lobby.All.RoomUpdated(summary);
