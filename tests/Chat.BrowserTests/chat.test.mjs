@@ -1,6 +1,7 @@
 // The chat sample in headless Chromium: two users see each other live, user-targeted events reach only their user,
 // and after a server restart the page resumes with exactly the events it missed (the sample runs with the
-// PostgreSQL backplane, so its event history survives the restart). Screenshots go to test-results/.
+// PostgreSQL backplane, so its event history survives the restart). Without PostgreSQL, a restart loses the history
+// and the page resyncs on typedsse:reset. Screenshots and the app's logs go to test-results/.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, rmSync } from "node:fs";
@@ -113,11 +114,36 @@ describe("samples/Chat in a browser", { timeout: 10 * PATIENCE_MS }, () => {
     await ada.screenshot({ path: join(output, "chat-resumed.png") });
   });
 
-  async function signIn(name) {
+  test("without PostgreSQL a restart loses the history, and the page reloads the room on typedsse:reset", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const memoryPort = await freePort();
+    let memoryApp = await startChat({ port: memoryPort, log: join(output, "chat-in-memory.log") });
+    try {
+      const page = await signIn("grace", memoryApp.url);
+      await say(page, "Before the restart");
+      await until(() => messageTexts(page).then((texts) => texts.includes("Before the restart")), "grace's message");
+
+      await memoryApp.stop();
+      await until(() => connection(page, "room").then((c) => c.status === "reconnecting"), "grace's page to show it is reconnecting");
+      const reloaded = page.waitForRequest((request) => request.url().endsWith("/api/rooms/general"), { timeout: PATIENCE_MS });
+      memoryApp = await startChat({ port: memoryPort, log: join(output, "chat-in-memory.log") });
+
+      // The new server's history starts after grace's last id: it cannot replay and says so, and the page reloads.
+      await reloaded;
+      await until(() => received(page).then((events) => events.some((event) => event.stream === "room" && event.type === "typedsse:reset")),
+        "the reset on grace's room stream");
+      await until(() => connection(page, "room").then((c) => c.status === "open" && c.reconnects >= 1), "grace's room stream to reconnect");
+      await say(page, "After the restart");
+      await until(() => messageTexts(page).then((texts) => texts.includes("After the restart")), "a message after the restart");
+    } finally {
+      await memoryApp.stop();
+    }
+  });
+
+  async function signIn(name, url = app.url) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
     const page = await context.newPage();
     page.setDefaultTimeout(PATIENCE_MS);
-    await page.goto(`${app.url}/#general`);
+    await page.goto(`${url}/#general`);
     await page.locator("#sign-in-name").fill(name);
     await page.locator("#sign-in button").click();
     for (const stream of ["room", "lobby", "inbox"]) {
