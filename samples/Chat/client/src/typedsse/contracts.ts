@@ -46,16 +46,15 @@ export interface InboxEvents {
 
 /** Connects to `/api/rooms/{room}/events`. */
 export function connectRoomEvents(route: { room: string }, baseUrl = ""): TypedEventStream<RoomEvents> {
-  return new TypedEventStream<RoomEvents>(`${baseUrl}/api/rooms/${encodeURIComponent(route.room)}/events`,
-    ["messagePosted", "memberJoined", "memberLeft", "typing"]);
+  return new TypedEventStream<RoomEvents>(`${baseUrl}/api/rooms/${encodeURIComponent(route.room)}/events`);
 }
 
 /** Connects to `/api/lobby/events`. */
 export function connectLobbyEvents(baseUrl = ""): TypedEventStream<LobbyEvents> {
-  return new TypedEventStream<LobbyEvents>(`${baseUrl}/api/lobby/events`, ["roomUpdated"]);
+  return new TypedEventStream<LobbyEvents>(`${baseUrl}/api/lobby/events`);
 }
 
 /** Connects to `/api/me/events`. */
 export function connectInboxEvents(baseUrl = ""): TypedEventStream<InboxEvents> {
-  return new TypedEventStream<InboxEvents>(`${baseUrl}/api/me/events`, ["mentioned", "waved"]);
+  return new TypedEventStream<InboxEvents>(`${baseUrl}/api/me/events`);
 }

@@ -1,8 +1,11 @@
-// STAND-IN, TO BE REPLACED: a thin typed wrapper over the browser's EventSource that mirrors what the TypedSse
-// TypeScript client will generate per contract (issue 4). When `dotnet build` writes the generated client, the
-// page imports that instead and this folder is deleted.
+// STAND-IN, TO BE REPLACED: a thin typed wrapper over the TypedSse TypeScript runtime's EventStreamClient that
+// mirrors what the client generated per contract will be (issue 4). When `dotnet build` writes the generated
+// client, the page imports that instead and this folder is deleted.
+import { EventStreamClient, parseEventData, type StreamReset } from "../../../../../src/TypedSse.TypeScript/runtime/index.js";
 
-/** Where a stream connection is. */
+export type { StreamReset };
+
+/** Where a stream connection is, as the page shows it: the runtime's `connecting` after a drop is `reconnecting`. */
 export type ConnectionStatus = "connecting" | "open" | "reconnecting" | "closed";
 
 /** What the page shows about a connection. */
@@ -16,13 +19,6 @@ export interface ConnectionState {
   readonly connectionId: string;
 }
 
-/** The `typedsse:reset` event: the server could not replay what was missed, so the page should reload its state. */
-export interface StreamReset {
-  readonly reason: "history-gap" | "unknown-id";
-  readonly lastEventId: string;
-  readonly latestEventId: string;
-}
-
 /** Metadata of a delivered event. */
 export interface EventMeta {
   readonly type: string;
@@ -33,36 +29,24 @@ type Listener<T> = (data: T, meta: EventMeta) => void;
 
 /** A reconnecting, typed connection to one event stream: `TEvents` maps event names to payload types. */
 export class TypedEventStream<TEvents> {
-  private readonly source: EventSource;
-  private readonly listeners = new Map<string, Set<Listener<never>>>();
+  private readonly client: EventStreamClient;
   private readonly stateListeners = new Set<(state: ConnectionState) => void>();
-  private readonly resetListeners = new Set<(reset: StreamReset) => void>();
-  private readonly anyListeners = new Set<Listener<unknown>>();
   private current: ConnectionState = { status: "connecting", reconnects: 0, lastEventId: "", connectionId: "" };
   private wasOpen = false;
 
-  constructor(url: string, eventNames: readonly (keyof TEvents & string)[]) {
-    this.source = new EventSource(url, { withCredentials: true });
-    this.source.addEventListener("open", () => {
-      this.update({ status: "open", reconnects: this.current.reconnects + (this.wasOpen ? 1 : 0) });
-      this.wasOpen = true;
+  constructor(url: string) {
+    this.client = new EventStreamClient({ url, credentials: "same-origin" });
+    this.client.on("statechange", (state) => {
+      if (state === "open") {
+        this.update({ status: "open", reconnects: this.current.reconnects + (this.wasOpen ? 1 : 0) });
+        this.wasOpen = true;
+      } else {
+        this.update({ status: state === "connecting" && this.wasOpen ? "reconnecting" : state });
+      }
     });
-    this.source.addEventListener("error", () => {
-      const status = this.source.readyState === EventSource.CLOSED ? "closed" : this.wasOpen ? "reconnecting" : "connecting";
-      this.update({ status });
-    });
-    this.source.addEventListener("typedsse:hello", (event) => {
-      const hello = JSON.parse(event.data) as { connectionId: string };
-      this.update({ connectionId: hello.connectionId });
-    });
-    this.source.addEventListener("typedsse:reset", (event) => {
-      this.update({ lastEventId: event.lastEventId });
-      const reset = JSON.parse(event.data) as StreamReset;
-      this.resetListeners.forEach((listener) => listener(reset));
-    });
-    for (const name of eventNames) {
-      this.source.addEventListener(name, (event) => this.dispatch(name, event));
-    }
+    this.client.on("hello", (hello) => this.update({ connectionId: hello.connectionId }));
+    this.client.on("reset", () => this.update({ lastEventId: this.client.lastEventId }));
+    this.client.onAnyEvent((event) => this.update({ lastEventId: event.lastEventId }));
   }
 
   /** The connection's state now. */
@@ -72,25 +56,19 @@ export class TypedEventStream<TEvents> {
 
   /** Calls `listener` with the typed payload of each `event`. Returns a function that removes it. */
   on<K extends keyof TEvents & string>(event: K, listener: Listener<TEvents[K]>): () => void {
-    let set = this.listeners.get(event);
-    if (!set) {
-      this.listeners.set(event, (set = new Set()));
-    }
-    const entry = listener as Listener<never>;
-    set.add(entry);
-    return () => set.delete(entry);
+    return this.client.onEvent(event, (received) =>
+      listener(parseEventData(received) as TEvents[K], { type: received.type, id: received.lastEventId }));
   }
 
   /** Calls `listener` for every contract event, for logs. */
   onAny(listener: Listener<unknown>): () => void {
-    this.anyListeners.add(listener);
-    return () => this.anyListeners.delete(listener);
+    return this.client.onAnyEvent((received) =>
+      listener(parseEventData(received), { type: received.type, id: received.lastEventId }));
   }
 
   /** Calls `listener` when the server says it could not replay what was missed. */
   onReset(listener: (reset: StreamReset) => void): () => void {
-    this.resetListeners.add(listener);
-    return () => this.resetListeners.delete(listener);
+    return this.client.on("reset", listener);
   }
 
   /** Calls `listener` now and whenever the connection's state changes. */
@@ -102,16 +80,7 @@ export class TypedEventStream<TEvents> {
 
   /** Closes the connection for good. */
   close(): void {
-    this.source.close();
-    this.update({ status: "closed" });
-  }
-
-  private dispatch(name: string, event: MessageEvent<string>): void {
-    this.update({ lastEventId: event.lastEventId });
-    const data = (event.data === "" ? undefined : JSON.parse(event.data)) as never;
-    const meta: EventMeta = { type: name, id: event.lastEventId };
-    this.anyListeners.forEach((listener) => listener(data, meta));
-    this.listeners.get(name)?.forEach((listener) => listener(data, meta));
+    this.client.close();
   }
 
   private update(change: Partial<ConnectionState>): void {
