@@ -158,7 +158,7 @@ export abstract class ContractClient<TArgs extends ContractArgs<TArgs>, TEvent e
 
   private definitionOf(type: string): ContractEventDefinition<readonly unknown[], TEvent> | undefined {
     return Object.prototype.hasOwnProperty.call(this.definition, type)
-      ? (this.definition as Record<string, ContractEventDefinition<readonly unknown[], TEvent>>)[type]
+      ? (this.definition as unknown as Record<string, ContractEventDefinition<readonly unknown[], TEvent>>)[type]
       : undefined;
   }
 }

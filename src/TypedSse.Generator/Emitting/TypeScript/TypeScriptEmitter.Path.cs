@@ -107,7 +107,7 @@ internal static partial class TypeScriptEmitter
     private static string Value(RouteParameterModel parameter)
     {
         var access = Access("route", parameter.Name);
-        var text = parameter.Kind == RouteParameterKind.String ? access : $"String({access})";
+        var text = RouteType(parameter.Kind) == "string" ? access : $"String({access})";
         return parameter.IsCatchAll
             ? $"{text}.split(\"/\").map(encodeURIComponent).join(\"/\")"
             : $"encodeURIComponent({text})";
