@@ -1,0 +1,88 @@
+/** Base class of every error the TypedSse runtime reports. */
+export class EventStreamError extends Error {
+  /** The underlying error, if there is one (a `fetch` rejection, a `JSON.parse` failure, a listener's exception). */
+  readonly cause: unknown;
+
+  constructor(message: string, cause?: unknown) {
+    super(message);
+    this.name = "EventStreamError";
+    this.cause = cause;
+  }
+}
+
+/**
+ * The server answered with a status that is not a stream. A 4xx (other than 204's "stop") is fatal and closes the
+ * client; a 5xx is reported and retried.
+ */
+export class EventStreamHttpError extends EventStreamError {
+  /** The HTTP status code. */
+  readonly status: number;
+  /** The HTTP reason phrase, often empty over HTTP/2. */
+  readonly statusText: string;
+
+  constructor(status: number, statusText: string) {
+    super(`The server answered ${status}${statusText ? ` ${statusText}` : ""} instead of an event stream.`);
+    this.name = "EventStreamHttpError";
+    this.status = status;
+    this.statusText = statusText;
+  }
+}
+
+/** The server answered 2xx, but not with `Content-Type: text/event-stream`. Fatal: the client closes. */
+export class EventStreamContentTypeError extends EventStreamError {
+  /** The `Content-Type` the server sent, or `null` when it sent none. */
+  readonly contentType: string | null;
+
+  constructor(contentType: string | null) {
+    super(`Expected Content-Type text/event-stream, got ${contentType === null ? "none" : `"${contentType}"`}.`);
+    this.name = "EventStreamContentTypeError";
+    this.contentType = contentType;
+  }
+}
+
+/** The connection could not be made, or broke while reading. The client retries. */
+export class EventStreamNetworkError extends EventStreamError {
+  constructor(message: string, cause: unknown) {
+    super(message, cause);
+    this.name = "EventStreamNetworkError";
+  }
+}
+
+/** Nothing arrived for longer than the liveness timeout, so the connection was dropped. The client retries. */
+export class EventStreamTimeoutError extends EventStreamError {
+  /** How long the connection was silent before it was dropped, in milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number) {
+    super(`Nothing arrived for ${timeoutMs} ms; reconnecting.`);
+    this.name = "EventStreamTimeoutError";
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** An event's data is not valid JSON, or not the shape the runtime expects. The event is not delivered. */
+export class EventStreamPayloadError extends EventStreamError {
+  /** The event type whose data could not be read. */
+  readonly eventType: string;
+  /** The data as received. */
+  readonly data: string;
+
+  constructor(eventType: string, data: string, cause: unknown) {
+    super(`The data of event "${eventType}" could not be read${cause instanceof Error ? `: ${cause.message}` : "."}`, cause);
+    this.name = "EventStreamPayloadError";
+    this.eventType = eventType;
+    this.data = data;
+  }
+}
+
+/** A listener threw. The exception is in `cause`; delivery to other listeners and the connection go on. */
+export class EventStreamListenerError extends EventStreamError {
+  /** The event (or client event such as `reset`) whose listener threw. */
+  readonly eventType: string;
+
+  constructor(eventType: string, cause: unknown) {
+    super(`A listener for "${eventType}" threw.`, cause);
+    this.name = "EventStreamListenerError";
+    this.eventType = eventType;
+  }
+}

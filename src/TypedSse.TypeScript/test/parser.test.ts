@@ -1,0 +1,446 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { EventStreamParser, type ServerSentEvent } from "../runtime/index.js";
+
+interface Output {
+  events: ServerSentEvent[];
+  comments: string[];
+  retries: number[];
+  lastEventId: string;
+}
+
+const encoder = new TextEncoder();
+const BOM = [0xef, 0xbb, 0xbf];
+
+function parse(chunks: readonly Uint8Array[], lastEventId?: string): Output {
+  const output: Output = { events: [], comments: [], retries: [], lastEventId: "" };
+  const parser = new EventStreamParser({
+    onEvent: (event) => output.events.push(event),
+    onComment: (comment) => output.comments.push(comment),
+    onRetry: (retryMs) => output.retries.push(retryMs),
+    ...(lastEventId !== undefined ? { lastEventId } : {}),
+  });
+  for (const chunk of chunks) {
+    parser.feed(chunk);
+  }
+  output.lastEventId = parser.lastEventId;
+  parser.end();
+  assert.equal(parser.lastEventId, output.lastEventId, "end() keeps the last event id");
+  return output;
+}
+
+function parseText(chunks: readonly string[]): Output {
+  const output: Output = { events: [], comments: [], retries: [], lastEventId: "" };
+  const parser = new EventStreamParser({
+    onEvent: (event) => output.events.push(event),
+    onComment: (comment) => output.comments.push(comment),
+    onRetry: (retryMs) => output.retries.push(retryMs),
+  });
+  for (const chunk of chunks) {
+    parser.feedText(chunk);
+  }
+  output.lastEventId = parser.lastEventId;
+  parser.end();
+  return output;
+}
+
+function bytesOf(input: string | readonly number[]): Uint8Array {
+  return typeof input === "string" ? encoder.encode(input) : Uint8Array.from(input);
+}
+
+/** Every way the tests cut a stream: whole, at each index, byte by byte, with empty chunks, and (when short) in three. */
+function* chunkings(bytes: Uint8Array): Generator<{ name: string; chunks: Uint8Array[] }> {
+  yield { name: "whole", chunks: [bytes] };
+  for (let i = 0; i <= bytes.length; i++) {
+    yield { name: `split at ${i}`, chunks: [bytes.subarray(0, i), bytes.subarray(i)] };
+  }
+  const single = Array.from(bytes, (_, i) => bytes.subarray(i, i + 1));
+  yield { name: "byte by byte", chunks: single };
+  yield { name: "byte by byte with empty chunks", chunks: single.flatMap((chunk) => [chunk, new Uint8Array(0)]) };
+  if (bytes.length <= 80) {
+    for (let i = 1; i < bytes.length; i++) {
+      for (let j = i + 1; j < bytes.length; j++) {
+        yield {
+          name: `split at ${i} and ${j}`,
+          chunks: [bytes.subarray(0, i), bytes.subarray(i, j), bytes.subarray(j)],
+        };
+      }
+    }
+  }
+}
+
+/** Parses the stream cut in every way and checks each gives the expected output. */
+function expectStream(input: string | readonly number[], expected: Partial<Output>): void {
+  const bytes = bytesOf(input);
+  const whole = parse([bytes]);
+  const actual: Partial<Output> = {};
+  for (const key of Object.keys(expected) as (keyof Output)[]) {
+    Object.assign(actual, { [key]: whole[key] });
+  }
+  assert.deepEqual(actual, expected);
+  for (const { name, chunks } of chunkings(bytes)) {
+    assert.deepEqual(parse(chunks), whole, name);
+  }
+  if (typeof input === "string") {
+    for (let i = 0; i <= input.length; i++) {
+      assert.deepEqual(parseText([input.slice(0, i), input.slice(i)]), whole, `text split at ${i}`);
+    }
+    assert.deepEqual(parseText(Array.from(input)), whole, "text code point by code point");
+  }
+}
+
+function event(type: string, data: string, lastEventId = ""): ServerSentEvent {
+  return { type, data, lastEventId };
+}
+
+describe("EventStreamParser", () => {
+  describe("events", () => {
+    it("dispatches an event on a blank line, typed message by default", () => {
+      expectStream("data: hello\n\n", { events: [event("message", "hello")] });
+    });
+
+    it("uses the event field as the type", () => {
+      expectStream("event: messagePosted\ndata: {\"user\":\"ada\"}\n\n", {
+        events: [event("messagePosted", '{"user":"ada"}')],
+      });
+    });
+
+    it("joins data lines with LF and removes only the final LF", () => {
+      expectStream("data: a\ndata: b\ndata:\n\ndata: c\ndata\n\n", {
+        events: [event("message", "a\nb\n"), event("message", "c\n")],
+      });
+    });
+
+    it("dispatches a single empty data line as empty data", () => {
+      expectStream("event: cleared\ndata: \n\nevent: also\ndata\n\nevent: too\ndata:\n\n", {
+        events: [event("cleared", ""), event("also", ""), event("too", "")],
+      });
+    });
+
+    it("does nothing for a blank line without data, and resets the event type", () => {
+      expectStream("\n\nevent: lost\n\ndata: x\n\nevent: kept\nid: 1\n\n", {
+        events: [event("message", "x")],
+        lastEventId: "1",
+      });
+    });
+
+    it("uses message for an empty event field", () => {
+      expectStream("event: named\nevent:\ndata: x\n\n", { events: [event("message", "x")] });
+    });
+
+    it("keeps the last of repeated fields", () => {
+      expectStream("event: a\nevent: b\nid: 1\nid: 2\ndata: x\n\n", { events: [event("b", "x", "2")] });
+    });
+
+    it("drops an event the stream ends before completing", () => {
+      expectStream("data: complete\n\ndata: incomplete\n", { events: [event("message", "complete")] });
+      expectStream("data: complete\n\nevent: x\ndata: incomplete", { events: [event("message", "complete")] });
+      expectStream("data: complete\n\nid: 9\n", { events: [event("message", "complete")], lastEventId: "" });
+    });
+
+    it("parses the protocol's hello, event and reset", () => {
+      expectStream(
+        "retry: 3000\nevent: typedsse:hello\ndata: {\"connectionId\":\"c1\",\"keepAliveMs\":15000,\"retryMs\":3000}\n\n" +
+          "event: messagePosted\nid: 1795269600000001\ndata: {\"user\":\"ada\",\"text\":\"hi\"}\n\n" +
+          ": ping\n\n" +
+          "event: typedsse:reset\nid: 1795269600000950\n" +
+          'data: {"reason":"history-gap","lastEventId":"1795269600000001","latestEventId":"1795269600000950"}\n\n',
+        {
+          events: [
+            event("typedsse:hello", '{"connectionId":"c1","keepAliveMs":15000,"retryMs":3000}'),
+            event("messagePosted", '{"user":"ada","text":"hi"}', "1795269600000001"),
+            event(
+              "typedsse:reset",
+              '{"reason":"history-gap","lastEventId":"1795269600000001","latestEventId":"1795269600000950"}',
+              "1795269600000950",
+            ),
+          ],
+          comments: ["ping"],
+          retries: [3000],
+          lastEventId: "1795269600000950",
+        },
+      );
+    });
+  });
+
+  describe("line endings", () => {
+    it("accepts LF, CR and CRLF, mixed", () => {
+      expectStream("data: a\r\ndata: b\rdata: c\n\r\ndata: d\r\r", {
+        events: [event("message", "a\nb\nc"), event("message", "d")],
+      });
+    });
+
+    it("counts CR LF as one line ending even when split across chunks", () => {
+      // Split at every index by expectStream: a CR ending one chunk and an LF starting the next is one ending,
+      // so this is one event with two data lines, not two events.
+      expectStream("data: a\r\ndata: b\r\n\r\n", { events: [event("message", "a\nb")] });
+    });
+
+    it("counts CR CR as two line endings", () => {
+      expectStream("data: a\r\rdata: b\r\r", { events: [event("message", "a"), event("message", "b")] });
+    });
+
+    it("counts LF CR as two line endings", () => {
+      expectStream("data: a\n\rdata: b\n\r", { events: [event("message", "a"), event("message", "b")] });
+    });
+  });
+
+  describe("fields", () => {
+    it("treats a line without a colon as a field name with an empty value", () => {
+      expectStream("data\ndata\n\n", { events: [event("message", "\n")] });
+    });
+
+    it("removes exactly one space after the colon", () => {
+      expectStream("data:x\n\ndata: x\n\ndata:  x\n\ndata:\tx\n\n", {
+        events: [event("message", "x"), event("message", "x"), event("message", " x"), event("message", "\tx")],
+      });
+    });
+
+    it("keeps colons in the value", () => {
+      expectStream("data: a:b: c\n\n", { events: [event("message", "a:b: c")] });
+    });
+
+    it("ignores unknown fields and is case-sensitive", () => {
+      expectStream("foo: bar\nData: no\nEVENT: no\nID: 5\nretries: 5\ndat: x\ndata: yes\n\n", {
+        events: [event("message", "yes")],
+        retries: [],
+        lastEventId: "",
+      });
+    });
+
+    it("takes a name that merely starts like a field as unknown", () => {
+      expectStream("datas: x\nevents: x\nidx: 1\nretry2: 5\ndata: y\n\n", {
+        events: [event("message", "y")],
+        retries: [],
+        lastEventId: "",
+      });
+    });
+  });
+
+  describe("id", () => {
+    it("persists across events until set again", () => {
+      expectStream("id: 1\ndata: a\n\ndata: b\n\nid: 2\ndata: c\n\n", {
+        events: [event("message", "a", "1"), event("message", "b", "1"), event("message", "c", "2")],
+        lastEventId: "2",
+      });
+    });
+
+    it("resets to empty with an empty value", () => {
+      expectStream("id: 1\ndata: a\n\nid\ndata: b\n\nid: 3\ndata: c\n\nid:\ndata: d\n\n", {
+        events: [event("message", "a", "1"), event("message", "b", ""), event("message", "c", "3"), event("message", "d")],
+        lastEventId: "",
+      });
+    });
+
+    it("ignores a value containing NUL", () => {
+      expectStream("id: 1\ndata: a\n\nid: 2\u00003\ndata: b\n\n", {
+        events: [event("message", "a", "1"), event("message", "b", "1")],
+        lastEventId: "1",
+      });
+    });
+
+    it("is committed by a blank line even without data", () => {
+      expectStream("data: a\n\nid: 7\n\n", { events: [event("message", "a")], lastEventId: "7" });
+    });
+
+    it("keeps unicode and spaces", () => {
+      expectStream("id:  é 1\ndata: a\n\n", { events: [event("message", "a", " é 1")] });
+    });
+
+    it("starts from the given last event id", () => {
+      const output = parse([bytesOf("data: a\n\nid: 9\ndata: b\n\n")], "5");
+      assert.deepEqual(output.events, [event("message", "a", "5"), event("message", "b", "9")]);
+      assert.equal(output.lastEventId, "9");
+    });
+  });
+
+  describe("retry", () => {
+    it("reports digits-only values", () => {
+      expectStream("retry: 1000\nretry:0\nretry: 007\n", { retries: [1000, 0, 7] });
+    });
+
+    it("ignores anything but digits", () => {
+      expectStream("retry: 10a\nretry: -1\nretry: 1.5\nretry:\nretry\nretry:  5\nretry: 5 \nretry: ٣\n", {
+        retries: [],
+      });
+    });
+
+    it("applies at once, without a blank line", () => {
+      expectStream("retry: 50\n", { retries: [50], events: [] });
+    });
+  });
+
+  describe("comments", () => {
+    it("reports comments without dispatching or disturbing an event", () => {
+      expectStream(": ping\n\n:\ndata: a\n:  two spaces\n:no space\ndata: b\n\n", {
+        events: [event("message", "a\nb")],
+        comments: ["ping", "", " two spaces", "no space"],
+      });
+    });
+
+    it("works without a comment callback", () => {
+      const events: ServerSentEvent[] = [];
+      const parser = new EventStreamParser({ onEvent: (e) => events.push(e) });
+      parser.feed(bytesOf(": ping\nretry: 5\ndata: x\n\n"));
+      assert.deepEqual(events, [event("message", "x")]);
+    });
+  });
+
+  describe("decoding", () => {
+    it("skips a UTF-8 BOM at the very start", () => {
+      expectStream([...BOM, ...bytesOf("data: a\n\n")], { events: [event("message", "a")] });
+      expectStream("\ufeffdata: a\n\n", { events: [event("message", "a")] });
+    });
+
+    it("skips only one BOM, and only at the start", () => {
+      // A second BOM makes the first field name "\ufeffdata", an unknown field.
+      expectStream([...BOM, ...BOM, ...bytesOf("data: a\n\ndata: b\n\n")], { events: [event("message", "b")] });
+      expectStream([...bytesOf("data: a\n\n"), ...BOM, ...bytesOf("data: b\n\ndata: \ufeffc\n\n")], {
+        events: [event("message", "a"), event("message", "\ufeffc")],
+      });
+    });
+
+    it("decodes UTF-8 split anywhere, including inside characters", () => {
+      expectStream("event: ünïcode\ndata: héllo 日本語 😀\nid: ∑\n\n", {
+        events: [event("ünïcode", "héllo 日本語 😀", "∑")],
+      });
+    });
+
+    it("replaces invalid UTF-8 with U+FFFD", () => {
+      expectStream([...bytesOf("data: a"), 0xff, 0xc3, ...bytesOf("b\n\n")], {
+        events: [event("message", "a\ufffd\ufffdb")],
+      });
+    });
+
+    it("drops a character cut off by the end of the stream with the pending line", () => {
+      const output = parse([bytesOf("data: a\n\ndata: "), Uint8Array.from([0xf0, 0x9f])]);
+      assert.deepEqual(output.events, [event("message", "a")]);
+    });
+  });
+
+  describe("end", () => {
+    it("drops the unfinished event and starts a new stream from the committed id", () => {
+      const events: ServerSentEvent[] = [];
+      const parser = new EventStreamParser({ onEvent: (e) => events.push(e) });
+      parser.feed(bytesOf("id: 1\ndata: a\n\nid: 2\nevent: x\ndata: lost\n"));
+      assert.equal(parser.lastEventId, "1");
+      parser.end();
+      parser.feed(bytesOf("\ufeffdata: b\n\n"));
+      assert.deepEqual(events, [event("message", "a", "1"), event("message", "b", "1")]);
+    });
+
+    it("forgets a CR that ended the previous stream", () => {
+      const events: ServerSentEvent[] = [];
+      const parser = new EventStreamParser({ onEvent: (e) => events.push(e) });
+      parser.feed(bytesOf("data: a\r"));
+      parser.end();
+      parser.feed(bytesOf("\ndata: b\n\n"));
+      assert.deepEqual(events, [event("message", "b")]);
+    });
+  });
+
+  describe("large input", () => {
+    it("handles many lines without colons and long lines", () => {
+      const long = "x".repeat(100_000);
+      const input = "data\n".repeat(20_000) + "\n" + `data: ${long}\n\n`;
+      const output = parse([bytesOf(input)]);
+      assert.equal(output.events.length, 2);
+      assert.equal(output.events[0]?.data, "\n".repeat(19_999));
+      assert.equal(output.events[1]?.data, long);
+    });
+  });
+
+  describe("against a reference implementation", () => {
+    it("agrees on random streams cut at random places", () => {
+      const random = seededRandom(12345);
+      const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+      const names = ["data", "event", "id", "retry", "", "foo", "dat", "data "];
+      const values = ["", " ", "a", " b", "  c", "1", "42", "x:y", "é", "😀", "\u0000", "日本"];
+      const endings = ["\n", "\r", "\r\n"];
+      for (let round = 0; round < 300; round++) {
+        let text = random() < 0.2 ? "\ufeff" : "";
+        const lines = Math.floor(random() * 30);
+        for (let i = 0; i < lines; i++) {
+          const r = random();
+          if (r < 0.2) {
+            text += pick(endings);
+          } else if (r < 0.3) {
+            text += ":" + pick(values) + pick(endings);
+          } else if (r < 0.4) {
+            text += pick(names) + pick(endings);
+          } else {
+            text += pick(names) + ":" + pick(values) + pick(endings);
+          }
+        }
+        if (random() < 0.5) {
+          text += pick(names) + ":" + pick(values);
+        }
+        const bytes = bytesOf(text);
+        const chunks: Uint8Array[] = [];
+        for (let start = 0; start < bytes.length; ) {
+          const size = Math.floor(random() * 8);
+          chunks.push(bytes.subarray(start, start + size));
+          start += size;
+        }
+        assert.deepEqual(parse(chunks), referenceParse(text), JSON.stringify(text));
+      }
+    });
+  });
+});
+
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The standard's algorithm written out naively, one line at a time, for the random tests to compare with. */
+function referenceParse(text: string): Output {
+  const output: Output = { events: [], comments: [], retries: [], lastEventId: "" };
+  let rest = text.startsWith("\ufeff") ? text.slice(1) : text;
+  let data = "";
+  let type = "";
+  let idBuffer = "";
+  for (;;) {
+    const match = /\r\n|\r|\n/.exec(rest);
+    if (match === null) {
+      break;
+    }
+    const line = rest.slice(0, match.index);
+    rest = rest.slice(match.index + match[0].length);
+    if (line === "") {
+      output.lastEventId = idBuffer;
+      if (data === "") {
+        type = "";
+        continue;
+      }
+      output.events.push({ type: type === "" ? "message" : type, data: data.slice(0, -1), lastEventId: idBuffer });
+      data = "";
+      type = "";
+    } else if (line.startsWith(":")) {
+      output.comments.push(line.slice(line.startsWith(": ") ? 2 : 1));
+    } else {
+      const colon = line.indexOf(":");
+      const name = colon === -1 ? line : line.slice(0, colon);
+      let value = colon === -1 ? "" : line.slice(colon + 1);
+      if (value.startsWith(" ")) {
+        value = value.slice(1);
+      }
+      if (name === "data") {
+        data += value + "\n";
+      } else if (name === "event") {
+        type = value;
+      } else if (name === "id" && !value.includes("\u0000")) {
+        idBuffer = value;
+      } else if (name === "retry" && /^[0-9]+$/.test(value)) {
+        output.retries.push(Number(value));
+      }
+    }
+  }
+  return output;
+}
