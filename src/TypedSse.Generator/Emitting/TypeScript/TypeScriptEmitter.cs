@@ -139,9 +139,10 @@ internal static partial class TypeScriptEmitter
         }
 
         writer.WriteLines($$"""
-             * The typed client of the {{Doc(contract.Name)}} stream at {{Doc(contract.Route.Template)}}. It connects at once and stays
-             * connected, resuming with the last event id, until closed. `on` adds a handler per event; iterating yields every
-             * event in order.
+             * The typed client of the {{Doc(contract.Name)}} stream, at `{{Doc(contract.Route.Template)}}`.
+             *
+             * It connects at once and stays connected, resuming with the last event id, until closed. `on` adds a handler
+             * per event; iterating yields every event in order.
              */
             export class {{names.Client}} extends {{Runtime}}.ContractClient<{{names.EventArgs}}, {{names.Event}}> {
               /** The route template, as declared by the contract. */
