@@ -4,8 +4,9 @@ namespace TypedSse.Packaging.Tests;
 
 /// <summary>
 /// What a new user does, once for the test class: pack TypedSse into a local folder feed, <c>dotnet new web</c> in a
-/// temporary folder, <c>dotnet add package TypedSse.Runtime</c> from that feed, write a contract and build. NuGet's
-/// package folder is a fresh one, so nothing cached from earlier runs can hide a broken package.
+/// temporary folder, <c>dotnet add package TypedSse.Runtime</c> from that feed, write a contract and build (which
+/// also writes the TypeScript client to ClientApp/generated/). NuGet's package folder is a fresh one, so nothing
+/// cached from earlier runs can hide a broken package.
 /// </summary>
 public sealed class FreshProject : IAsyncLifetime
 {

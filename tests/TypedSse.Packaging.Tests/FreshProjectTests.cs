@@ -43,6 +43,17 @@ public sealed class FreshProjectTests(FreshProject project, ITestOutputHelper ou
     }
 
     [Fact]
+    public void The_build_writes_the_typed_TypeScript_client_and_its_runtime()
+    {
+        string generated = Path.Combine(project.ProjectDirectory, "ClientApp", "generated");
+        string client = File.ReadAllText(Path.Combine(generated, "chat-events.ts"));
+        Assert.Contains("export class ChatEventsClient", client);
+        Assert.Contains("export interface ChatMessage", client);
+        Assert.Contains("messagePosted: [message: ChatMessage];", client);
+        Assert.True(File.Exists(Path.Combine(generated, "typedsse", "index.ts")), "The TypeScript runtime was not written beside the client.");
+    }
+
+    [Fact]
     public async Task The_app_streams_typed_events_to_an_HTTP_client()
     {
         int port = FreePort();

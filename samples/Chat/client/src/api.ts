@@ -1,6 +1,7 @@
 // The page's calls to the sample's HTTP API (ChatApi.cs). Actions go over plain HTTP; their results come back to
 // every tab as events.
-import type { ChatMessage, RoomSummary } from "./typedsse/contracts.js";
+import type { RoomSummary } from "./generated/lobby-events.js";
+import type { ChatMessage } from "./generated/room-events.js";
 
 export interface RoomSnapshot {
   room: RoomSummary;

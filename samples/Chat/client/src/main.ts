@@ -1,17 +1,14 @@
-// The chat page. Three typed streams: the lobby (rooms, for everyone), the open room (scoped by the route), and the
-// inbox (only this user's events; the stream requires sign-in). Actions are HTTP calls; what they cause comes back
-// as events, so two tabs see each other's actions.
+// The chat page, on the typed clients that `dotnet build` generates from Contracts/*.cs into generated/. Three
+// streams: the lobby (rooms, for everyone), the open room (scoped by the route), and the inbox (only this user's
+// events; the stream requires sign-in). Actions are HTTP calls; what they cause comes back as events, so two tabs
+// see each other's actions.
 import * as api from "./api.js";
 import { byId, h, time } from "./dom.js";
-import {
-  connectInboxEvents,
-  connectLobbyEvents,
-  connectRoomEvents,
-  type ChatMessage,
-  type RoomEvents,
-  type RoomSummary,
-} from "./typedsse/contracts.js";
-import type { ConnectionState, EventMeta, TypedEventStream } from "./typedsse/stream.js";
+import { watchConnection, type ConnectionState, type ReceivedEvent } from "./connection.js";
+import { InboxEventsClient } from "./generated/inbox-events.js";
+import { LobbyEventsClient, type RoomSummary } from "./generated/lobby-events.js";
+import { RoomEventsClient, type ChatMessage } from "./generated/room-events.js";
+import type { EventStreamClient } from "./generated/typedsse/index.js";
 
 type StreamName = "room" | "lobby" | "inbox";
 
@@ -21,7 +18,7 @@ const LOG_LENGTH = 40;
 
 let me = "";
 let roomName = "";
-let room: TypedEventStream<RoomEvents> | undefined;
+let room: RoomEventsClient | undefined;
 const messages = new Map<string, ChatMessage>();
 const members = new Set<string>();
 const rooms = new Map<string, RoomSummary>();
@@ -65,20 +62,20 @@ function start(name: string): void {
     location.reload();
   });
 
-  const lobby = connectLobbyEvents();
-  watch("lobby", lobby);
+  const lobby = new LobbyEventsClient();
+  watch("lobby", lobby.source);
   lobby.on("roomUpdated", (summary) => {
     rooms.set(summary.name, summary);
     renderRooms();
   });
-  lobby.onReset(() => void loadRooms());
+  lobby.on("typedsse:reset", () => void loadRooms());
   void loadRooms();
 
-  const inbox = connectInboxEvents();
-  watch("inbox", inbox);
+  const inbox = new InboxEventsClient();
+  watch("inbox", inbox.source);
   inbox.on("mentioned", (message) =>
     notify(`@${message.author} mentioned you in #${message.room}`, message.text, message.room));
-  inbox.on("waved", (wave) => notify(`${wave.from} waved at you`, `from #${wave.room}`, wave.room));
+  inbox.on("waved", (from, inRoom) => notify(`${from} waved at you`, `from #${inRoom}`, inRoom));
 
   byId<HTMLFormElement>("new-room").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -130,21 +127,21 @@ function openRoom(name: string): void {
   byId("room-name").textContent = `#${name}`;
   renderRooms();
 
-  const stream = connectRoomEvents({ room: name });
+  const stream = new RoomEventsClient({ room: name });
   room = stream;
-  watch("room", stream);
+  watch("room", stream.source);
   stream.on("messagePosted", (message) => {
     messages.set(message.id, message);
     typingUntil.delete(message.author);
     postedAt.set(message.author, Date.now());
     renderMessages();
   });
-  stream.on("memberJoined", ({ name: member, at }) => {
+  stream.on("memberJoined", (member, at) => {
     members.add(member);
     addNotice(`${member} joined`, at);
     renderMembers();
   });
-  stream.on("memberLeft", ({ name: member, at }) => {
+  stream.on("memberLeft", (member, at) => {
     members.delete(member);
     addNotice(`${member} left`, at);
     renderMembers();
@@ -158,13 +155,13 @@ function openRoom(name: string): void {
   });
   // The history could not fill the gap (the server restarted without PostgreSQL, or we were away too long):
   // load the room again instead of showing a hole.
-  stream.onReset(() => void loadRoom(stream, name));
+  stream.on("typedsse:reset", () => void loadRoom(stream, name));
   // The stream connects first, then the snapshot loads: messages are keyed by id, so one that arrives both ways
   // shows once.
   void loadRoom(stream, name);
 }
 
-async function loadRoom(stream: TypedEventStream<RoomEvents>, name: string): Promise<void> {
+async function loadRoom(stream: RoomEventsClient, name: string): Promise<void> {
   const snapshot = await api.openRoom(name);
   if (room !== stream) {
     return;
@@ -261,13 +258,11 @@ function notify(title: string, text: string, inRoom: string): void {
 const received: { stream: StreamName; type: string; id: string }[] = [];
 (window as unknown as { typedSseChat: unknown }).typedSseChat = { received };
 
-function watch(name: StreamName, stream: TypedEventStream<unknown>): void {
-  stream.onStateChange((state) => renderConnection(name, state));
-  stream.onAny((data, meta) => {
-    received.push({ stream: name, type: meta.type, id: meta.id });
-    log(name, meta, data);
+function watch(name: StreamName, source: EventStreamClient): void {
+  watchConnection(source, (state) => renderConnection(name, state), (event) => {
+    received.push({ stream: name, type: event.type, id: event.id });
+    log(name, event);
   });
-  stream.onReset((reset) => received.push({ stream: name, type: "typedsse:reset", id: reset.latestEventId }));
 }
 
 function renderConnection(name: StreamName, state: ConnectionState): void {
@@ -284,13 +279,13 @@ function renderConnection(name: StreamName, state: ConnectionState): void {
   badge.textContent = overall === "live" ? "● live" : overall === "reconnecting" ? "● reconnecting…" : "● connecting…";
 }
 
-function log(stream: StreamName, meta: EventMeta, data: unknown): void {
+function log(stream: StreamName, event: ReceivedEvent): void {
   const list = byId("event-log");
   list.prepend(h("li", {},
     h("span", { class: `stream ${stream}` }, stream),
-    h("code", { class: "event" }, meta.type),
-    h("span", { class: "id" }, meta.id),
-    h("span", { class: "data" }, JSON.stringify(data) ?? "")));
+    h("code", { class: "event" }, event.type),
+    h("span", { class: "id" }, event.id),
+    h("span", { class: "data" }, JSON.stringify(event.data) ?? "")));
   while (list.children.length > LOG_LENGTH) {
     list.lastElementChild!.remove();
   }
