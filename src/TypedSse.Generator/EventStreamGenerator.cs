@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using TypedSse.Generator.Diagnostics;
 using TypedSse.Generator.Emitting.CSharp;
+using TypedSse.Generator.Emitting.TypeScript;
 using TypedSse.Generator.Helpers;
 using TypedSse.Generator.Parsing;
 
@@ -46,6 +47,25 @@ public sealed class EventStreamGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(contracts, static (output, contract) =>
             output.AddSource(CSharpNames.HintName(contract), ContractEmitter.Emit(contract)));
+
+        // The TypeScript clients travel inside the assembly, where the TypedSse MSBuild targets read them after the
+        // build and write them to disk: a generator must not write files itself.
+        var typeScriptEnabled = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => !options.GlobalOptions.TryGetValue("build_property.TypedSseTypeScript", out var value)
+                || !string.Equals(value.Trim(), "false", StringComparison.OrdinalIgnoreCase));
+        var typeScript = contracts
+            .Collect()
+            .Combine(typeScriptEnabled)
+            .Select(static (input, _) => input.Right ? TypeScriptEmitter.Emit(input.Left) : EquatableArray<TypeScriptFile>.Empty)
+            .WithTrackingName(TrackingNames.TypeScript);
+
+        context.RegisterSourceOutput(typeScript, static (output, files) =>
+        {
+            if (files.Count > 0)
+            {
+                output.AddSource(TypeScriptCarrier.HintName, TypeScriptCarrier.Emit(files));
+            }
+        });
 
         // Diagnostics meet the compilation only here, at the end of the pipeline, to be reported on its syntax trees:
         // a location in a tree (unlike a bare file path) honours #pragma warning disable and editor config severity.

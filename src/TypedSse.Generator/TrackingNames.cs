@@ -7,4 +7,5 @@ public static class TrackingNames
     public const string Contracts = nameof(Contracts);
     public const string Diagnostics = nameof(Diagnostics);
     public const string StreamNames = nameof(StreamNames);
+    public const string TypeScript = nameof(TypeScript);
 }

@@ -26,7 +26,7 @@ public sealed class GoldenTests
         var run = GeneratorRunner.Run(Samples.All[sample]);
 
         var written = new HashSet<string>();
-        foreach (var source in run.Sources)
+        foreach (var source in run.CSharpSources)
         {
             var file = source.HintName + ".txt";
             written.Add(file);
@@ -38,6 +38,13 @@ public sealed class GoldenTests
             var file = contract.InterfaceName + ".model.json";
             written.Add(file);
             Golden.Verify(Path.Combine(sample, file), JsonSerializer.Serialize(contract, ModelJson) + "\n");
+        }
+
+        foreach (var typeScript in run.TypeScriptFiles)
+        {
+            var file = typeScript.Path + ".txt";
+            written.Add(file);
+            Golden.Verify(Path.Combine(sample, file), typeScript.Content);
         }
 
         foreach (var stale in Golden.Existing(sample).Where(file => !written.Contains(file)))

@@ -10,7 +10,7 @@ namespace TypedSse.Generator.Tests;
 public sealed class IncrementalTests
 {
     private static readonly string[] TrackedSteps =
-        [TrackingNames.ParseContracts, TrackingNames.Contracts, TrackingNames.Diagnostics, TrackingNames.StreamNames];
+        [TrackingNames.ParseContracts, TrackingNames.Contracts, TrackingNames.Diagnostics, TrackingNames.StreamNames, TrackingNames.TypeScript];
 
     [Fact]
     public void Running_twice_reuses_every_step()

@@ -2,8 +2,9 @@ using System.Text;
 
 namespace TypedSse.Generator.Helpers;
 
-/// <summary>Writes indented C# text. Lines are written with LF endings whatever the platform.</summary>
-internal sealed class SourceWriter
+/// <summary>Writes indented source text. Lines are written with LF endings whatever the platform.</summary>
+/// <param name="indentSize">Spaces per level: 4 for C#, 2 for TypeScript.</param>
+internal sealed class SourceWriter(int indentSize = 4)
 {
     private readonly StringBuilder _builder = new();
     private int _indentation;
@@ -12,7 +13,7 @@ internal sealed class SourceWriter
     {
         if (line.Length > 0)
         {
-            _builder.Append(' ', _indentation * 4);
+            _builder.Append(' ', _indentation * indentSize);
             _builder.Append(line);
         }
 

@@ -3,7 +3,16 @@ using TypedSse.Generator.Helpers;
 namespace TypedSse.Generator.Model;
 
 /// <summary>The route template of a contract and the parameters that scope its connections.</summary>
-public sealed record RouteModel(string Template, EquatableArray<RouteParameterModel> Parameters);
+/// <param name="Template">The template as declared.</param>
+/// <param name="Parameters">The parameters in template order.</param>
+/// <param name="Segments">The path segments between '/', for building a URL from route values.</param>
+public sealed record RouteModel(string Template, EquatableArray<RouteParameterModel> Parameters, EquatableArray<RouteSegmentModel> Segments);
+
+/// <summary>A path segment: literal text and parameters, for example <c>{name}.{ext?}</c>.</summary>
+public sealed record RouteSegmentModel(EquatableArray<RoutePartModel> Parts);
+
+/// <summary>Literal text (braces unescaped), or the name of a parameter.</summary>
+public sealed record RoutePartModel(string? Literal, string? Parameter);
 
 /// <summary>A route parameter. Its value, formatted invariantly, becomes part of the connection's topic.</summary>
 /// <param name="Name">The name in the template, for example <c>room</c> in <c>{room:int}</c>.</param>

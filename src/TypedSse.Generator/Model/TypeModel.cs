@@ -25,6 +25,9 @@ public sealed record TypeModel
 
     public required TypeDeclarationKind Declaration { get; init; }
 
+    /// <summary>An abstract class or an interface: a value is always of some derived type.</summary>
+    public bool IsAbstract { get; init; }
+
     /// <summary>The type parameter names of a generic type, for example <c>T</c>.</summary>
     public EquatableArray<string> TypeParameters { get; init; } = EquatableArray<string>.Empty;
 

@@ -483,6 +483,7 @@ internal sealed class PayloadTypeMapper(List<DiagnosticInfo> diagnostics, Cancel
                 { IsValueType: true } => TypeDeclarationKind.Struct,
                 _ => TypeDeclarationKind.Class,
             },
+            IsAbstract = type.IsAbstract && type.TypeKind is TypeKind.Class or TypeKind.Interface,
             Documentation = DocComments.Summary(type, cancellationToken),
         };
     }

@@ -17,6 +17,7 @@ internal static class RouteTemplateParser
     {
         error = null;
         var parameters = new List<RouteParameterModel>();
+        var segmentModels = new List<RouteSegmentModel>();
         var path = template;
         if (path.StartsWith("~/", StringComparison.Ordinal))
         {
@@ -34,7 +35,7 @@ internal static class RouteTemplateParser
 
         if (path.Length == 0)
         {
-            return new RouteModel(template, EquatableArray<RouteParameterModel>.Empty);
+            return new RouteModel(template, EquatableArray<RouteParameterModel>.Empty, EquatableArray<RouteSegmentModel>.Empty);
         }
 
         var segments = SplitSegments(path, out error);
@@ -69,6 +70,7 @@ internal static class RouteTemplateParser
                 return null;
             }
 
+            segmentModels.Add(new RouteSegmentModel(parts.Select(static p => new RoutePartModel(p.Literal, p.Parameter?.Name)).ToEquatableArray()));
             foreach (var part in parts)
             {
                 if (part.Parameter is not { } parameter)
@@ -86,7 +88,7 @@ internal static class RouteTemplateParser
             }
         }
 
-        return new RouteModel(template, parameters.ToEquatableArray());
+        return new RouteModel(template, parameters.ToEquatableArray(), segmentModels.ToEquatableArray());
     }
 
     // Splits at '/' outside parameters; a '/' inside braces is reported by the parameter name check.

@@ -70,7 +70,7 @@ export interface StreamHello {
 }
 
 /** Why the server could not replay the events after the client's last event id. */
-export type ResetReason = "history-gap" | "unknown-id";
+export type ResetReason = "history-gap" | "unknown-id" | (string & {});
 
 /**
  * The server could not replay what the client missed: the application should resync its state (fetch a
@@ -608,6 +608,7 @@ function isPositiveNumber(value: unknown): value is number {
   return typeof value === "number" && Number.isFinite(value) && value > 0;
 }
 
+// A reason this client does not know yet still means "resync": deliver it rather than drop the reset.
 function isResetReason(value: unknown): value is ResetReason {
-  return value === "history-gap" || value === "unknown-id";
+  return typeof value === "string" && value.length > 0;
 }

@@ -1,13 +1,17 @@
 /** Base class of every error the TypedSse runtime reports. */
 export class EventStreamError extends Error {
-  /** The underlying error, if there is one (a `fetch` rejection, a `JSON.parse` failure, a listener's exception). */
-  readonly cause: unknown;
-
   constructor(message: string, cause?: unknown) {
     super(message);
     this.name = "EventStreamError";
-    this.cause = cause;
+    // Defined rather than declared as a field: with ES2022's lib, Error has `cause` already, and a field would need
+    // `override` there (noImplicitOverride) but must not have it with older libs. The interface below types it.
+    Object.defineProperty(this, "cause", { value: cause, writable: true, configurable: true });
   }
+}
+
+export interface EventStreamError {
+  /** The underlying error, if there is one (a `fetch` rejection, a `JSON.parse` failure, a listener's exception). */
+  readonly cause: unknown;
 }
 
 /**

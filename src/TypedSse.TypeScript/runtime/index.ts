@@ -15,6 +15,16 @@ export {
   type Unsubscribe,
 } from "./client.js";
 export {
+  ContractClient,
+  RESET_EVENT,
+  type ContractArgs,
+  type ContractClientOptions,
+  type ContractDefinition,
+  type ContractEventDefinition,
+  type ContractHandlers,
+  type ContractResetEvent,
+} from "./contract-client.js";
+export {
   EventStreamContentTypeError,
   EventStreamError,
   EventStreamHttpError,

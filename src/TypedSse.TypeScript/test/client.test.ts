@@ -484,11 +484,12 @@ describe("EventStreamClient", () => {
     assert.deepEqual((await items.next()).value, { kind: "reset", reset });
   });
 
-  it("reports a malformed control event and carries on", async (t) => {
+  it("reports a malformed control event, delivers a reset with a reason it does not know, and carries on", async (t) => {
     const { log } = await setup(t, (_request, response) => {
       openStream(response);
       response.write("event: typedsse:hello\ndata: {nope\n\n");
-      response.write('event: typedsse:reset\ndata: {"reason":"other","lastEventId":"1","latestEventId":"2"}\n\n');
+      response.write('event: typedsse:reset\ndata: {"reason":42,"lastEventId":"1","latestEventId":"2"}\n\n');
+      response.write('event: typedsse:reset\ndata: {"reason":"a-future-reason","lastEventId":"1","latestEventId":"2"}\n\n');
       response.write("event: typedsse:future\ndata: {}\n\n");
       response.write("data: after\n\n");
     });
@@ -496,7 +497,7 @@ describe("EventStreamClient", () => {
     assert.equal(log.errors.length, 2);
     assert.ok(log.errors.every((error) => error instanceof EventStreamPayloadError));
     assert.deepEqual(log.hellos, []);
-    assert.deepEqual(log.resets, []);
+    assert.deepEqual(log.resets, [{ reason: "a-future-reason", lastEventId: "1", latestEventId: "2" }]);
     assert.deepEqual(log.events[0]?.data, "after");
   });
 

@@ -74,6 +74,15 @@ internal sealed record GeneratorRun(Compilation Input, Compilation Output, Gener
         .Select(static output => (ContractModel)output.Value)
         .ToImmutableArray();
 
+    /// <summary>The generated TypeScript files, as embedded in the assembly.</summary>
+    public ImmutableArray<TypedSse.Generator.Emitting.TypeScript.TypeScriptFile> TypeScriptFiles => Generator.TrackedSteps.GetValueOrDefault(TrackingNames.TypeScript, [])
+        .SelectMany(static step => step.Outputs)
+        .SelectMany(static output => (TypedSse.Generator.Helpers.EquatableArray<TypedSse.Generator.Emitting.TypeScript.TypeScriptFile>)output.Value)
+        .ToImmutableArray();
+
+    /// <summary>The C# sources, without the file that carries the TypeScript (its files have baselines of their own).</summary>
+    public IEnumerable<GeneratedSourceResult> CSharpSources => Sources.Where(static s => s.HintName != TypedSse.Generator.Emitting.TypeScript.TypeScriptCarrier.HintName);
+
     /// <summary>Errors and warnings of the compilation with the generated code, the generator's own included.</summary>
     public ImmutableArray<Diagnostic> CompilationDiagnostics => Output.GetDiagnostics()
         .Concat(Generator.Diagnostics)

@@ -1,0 +1,119 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Claims;
+using System.Text.RegularExpressions;
+using Chat.Contracts;
+using Chat.Rooms;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using TypedSse;
+
+namespace Chat;
+
+/// <summary>The page's HTTP API: sign in as a name, open a room, post, type, wave. Every action publishes events.</summary>
+public static partial class ChatApi
+{
+    public static void MapChatApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api");
+
+        api.MapGet("/session", (ClaimsPrincipal user) => new Session(NameOf(user)));
+        api.MapPost("/session", SignInAsync);
+        api.MapDelete("/session", async (HttpContext context) =>
+        {
+            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return TypedResults.NoContent();
+        });
+
+        api.MapGet("/rooms", (ChatRooms rooms) => rooms.List());
+        api.MapGet("/rooms/{room}", (string room, ChatRooms rooms) =>
+        {
+            if (!ChatRooms.IsRoomName(room))
+            {
+                return Results.NotFound();
+            }
+            var (summary, messages) = rooms.Open(room);
+            return Results.Ok(new RoomSnapshot(summary, messages));
+        });
+
+        var signedIn = api.MapGroup("/rooms/{room}").RequireAuthorization();
+        signedIn.MapPost("/messages", PostMessageAsync);
+        signedIn.MapPost("/typing", async (string room, ClaimsPrincipal user, IEventStream<IRoomEvents> roomEvents) =>
+        {
+            if (!ChatRooms.IsRoomName(room))
+            {
+                return Results.NotFound();
+            }
+            await roomEvents.Route(room).Typing(NameOf(user)!);
+            return Results.NoContent();
+        });
+        signedIn.MapPost("/wave", async (string room, WaveRequest wave, ClaimsPrincipal user, IEventStream<IInboxEvents> inbox) =>
+        {
+            if (!ChatRooms.IsRoomName(room) || !IsUserName(wave.To))
+            {
+                return Results.BadRequest();
+            }
+            await inbox.User(wave.To).Waved(NameOf(user)!, room);
+            return Results.NoContent();
+        });
+    }
+
+    private static async Task<IResult> SignInAsync(SignInRequest request, HttpContext context)
+    {
+        string name = request.Name?.Trim() ?? "";
+        if (!IsUserName(name))
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["name"] = ["Pick a name of 1 to 20 letters, digits, '-' or '_'."],
+            });
+        }
+        // No password: this is a demo of a user-targeted stream, not of authentication.
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name)], CookieAuthenticationDefaults.AuthenticationScheme);
+        await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+        return Results.Ok(new Session(name));
+    }
+
+    private static async Task<IResult> PostMessageAsync(string room, PostMessageRequest request, ClaimsPrincipal user, ChatRooms rooms,
+        IEventStream<IRoomEvents> roomEvents, IEventStream<ILobbyEvents> lobby, IEventStream<IInboxEvents> inbox, TimeProvider time)
+    {
+        string text = request.Text?.Trim() ?? "";
+        if (!ChatRooms.IsRoomName(room) || text.Length is 0 or > 2000)
+        {
+            return Results.BadRequest();
+        }
+        string author = NameOf(user)!;
+        var message = new ChatMessage(Guid.NewGuid().ToString("N"), room, author, text, time.GetUtcNow());
+        var summary = rooms.Post(message);
+
+        await roomEvents.Route(room).MessagePosted(message);   // the connections to /api/rooms/{room}/events
+        await lobby.All.RoomUpdated(summary);                   // everyone
+        foreach (string mentioned in Mentions(text).Where(name => name != author))
+        {
+            await inbox.User(mentioned).Mentioned(message);     // every tab of that user, and only theirs
+        }
+        return Results.Accepted(value: message);
+    }
+
+    private static IEnumerable<string> Mentions(string text) =>
+        Mention().Matches(text).Select(match => match.Groups[1].Value).Distinct(StringComparer.Ordinal);
+
+    public static bool IsUserName([NotNullWhen(true)] string? name) => name is not null && UserName().IsMatch(name);
+
+    private static string? NameOf(ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true ? user.Identity.Name : null;
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,20}$")]
+    private static partial Regex UserName();
+
+    [GeneratedRegex("(?<![A-Za-z0-9_-])@([A-Za-z0-9_-]{1,20})")]
+    private static partial Regex Mention();
+}
+
+public sealed record Session(string? Name);
+
+public sealed record SignInRequest(string? Name);
+
+public sealed record PostMessageRequest(string? Text);
+
+public sealed record WaveRequest(string? To);
+
+public sealed record RoomSnapshot(RoomSummary Room, IReadOnlyList<ChatMessage> Messages);

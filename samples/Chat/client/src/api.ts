@@ -1,0 +1,32 @@
+// The page's calls to the sample's HTTP API (ChatApi.cs). Actions go over plain HTTP; their results come back to
+// every tab as events.
+import type { RoomSummary } from "./generated/lobby-events.js";
+import type { ChatMessage } from "./generated/room-events.js";
+
+export interface RoomSnapshot {
+  room: RoomSummary;
+  messages: ChatMessage[];
+}
+
+async function send<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(path, {
+    method,
+    credentials: "same-origin",
+    headers: body === undefined ? {} : { "Content-Type": "application/json" },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  if (!response.ok) {
+    throw new Error(`${method} ${path} answered ${response.status}`);
+  }
+  return (response.status === 204 ? undefined : await response.json()) as T;
+}
+
+export const session = () => send<{ name: string | null }>("GET", "/api/session");
+export const signIn = (name: string) => send<{ name: string }>("POST", "/api/session", { name });
+export const signOut = () => send<void>("DELETE", "/api/session");
+export const rooms = () => send<RoomSummary[]>("GET", "/api/rooms");
+export const openRoom = (room: string) => send<RoomSnapshot>("GET", `/api/rooms/${encodeURIComponent(room)}`);
+export const post = (room: string, text: string) =>
+  send<ChatMessage>("POST", `/api/rooms/${encodeURIComponent(room)}/messages`, { text });
+export const typing = (room: string) => send<void>("POST", `/api/rooms/${encodeURIComponent(room)}/typing`);
+export const wave = (room: string, to: string) => send<void>("POST", `/api/rooms/${encodeURIComponent(room)}/wave`, { to });

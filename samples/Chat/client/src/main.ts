@@ -1,0 +1,304 @@
+// The chat page, on the typed clients that `dotnet build` generates from Contracts/*.cs into generated/. Three
+// streams: the lobby (rooms, for everyone), the open room (scoped by the route), and the inbox (only this user's
+// events; the stream requires sign-in). Actions are HTTP calls; what they cause comes back as events, so two tabs
+// see each other's actions.
+import * as api from "./api.js";
+import { byId, h, time } from "./dom.js";
+import { watchConnection, type ConnectionState, type ReceivedEvent } from "./connection.js";
+import { InboxEventsClient } from "./generated/inbox-events.js";
+import { LobbyEventsClient, type RoomSummary } from "./generated/lobby-events.js";
+import { RoomEventsClient, type ChatMessage } from "./generated/room-events.js";
+import type { EventStreamClient } from "./generated/typedsse/index.js";
+
+type StreamName = "room" | "lobby" | "inbox";
+
+const TYPING_SHOWN_MS = 3000;
+const TYPING_SENT_EVERY_MS = 2000;
+const LOG_LENGTH = 40;
+
+let me = "";
+let roomName = "";
+let room: RoomEventsClient | undefined;
+const messages = new Map<string, ChatMessage>();
+const members = new Set<string>();
+const rooms = new Map<string, RoomSummary>();
+const notices: { text: string; at: string }[] = [];
+const typingUntil = new Map<string, number>();
+const postedAt = new Map<string, number>();
+let lastTypingSent = 0;
+
+async function main(): Promise<void> {
+  const session = await api.session();
+  if (session.name) {
+    start(session.name);
+  } else {
+    showSignIn();
+  }
+}
+
+function showSignIn(): void {
+  const form = byId<HTMLFormElement>("sign-in");
+  const input = byId<HTMLInputElement>("sign-in-name");
+  const error = byId("sign-in-error");
+  document.body.dataset["view"] = "sign-in";
+  input.focus();
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      const session = await api.signIn(input.value.trim());
+      start(session.name);
+    } catch {
+      error.textContent = "Pick a name of 1 to 20 letters, digits, '-' or '_'.";
+    }
+  });
+}
+
+function start(name: string): void {
+  me = name;
+  document.body.dataset["view"] = "chat";
+  byId("me").textContent = name;
+  byId("sign-out").addEventListener("click", async () => {
+    await api.signOut();
+    location.reload();
+  });
+
+  const lobby = new LobbyEventsClient();
+  watch("lobby", lobby.source);
+  lobby.on("roomUpdated", (summary) => {
+    rooms.set(summary.name, summary);
+    renderRooms();
+  });
+  lobby.on("typedsse:reset", () => void loadRooms());
+  void loadRooms();
+
+  const inbox = new InboxEventsClient();
+  watch("inbox", inbox.source);
+  inbox.on("mentioned", (message) =>
+    notify(`@${message.author} mentioned you in #${message.room}`, message.text, message.room));
+  inbox.on("waved", (from, inRoom) => notify(`${from} waved at you`, `from #${inRoom}`, inRoom));
+
+  byId<HTMLFormElement>("new-room").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const input = byId<HTMLInputElement>("new-room-name");
+    const name = input.value.trim().toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+/, "").slice(0, 32);
+    if (name) {
+      input.value = "";
+      location.hash = name;
+    }
+  });
+
+  const composer = byId<HTMLInputElement>("composer-text");
+  byId<HTMLFormElement>("composer").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const text = composer.value.trim();
+    if (text) {
+      composer.value = "";
+      await api.post(roomName, text);
+    }
+  });
+  composer.addEventListener("input", () => {
+    if (Date.now() - lastTypingSent > TYPING_SENT_EVERY_MS) {
+      lastTypingSent = Date.now();
+      void api.typing(roomName);
+    }
+  });
+
+  window.addEventListener("hashchange", () => openRoom(roomFromHash()));
+  openRoom(roomFromHash());
+  setInterval(renderTyping, 500);
+}
+
+function roomFromHash(): string {
+  const name = decodeURIComponent(location.hash.slice(1));
+  return /^[a-z0-9][a-z0-9-]{0,31}$/.test(name) ? name : "general";
+}
+
+function openRoom(name: string): void {
+  if (name === roomName && room) {
+    return;
+  }
+  room?.close();
+  roomName = name;
+  messages.clear();
+  notices.length = 0;
+  members.clear();
+  typingUntil.clear();
+  postedAt.clear();
+  byId("room-name").textContent = `#${name}`;
+  renderRooms();
+
+  const stream = new RoomEventsClient({ room: name });
+  room = stream;
+  watch("room", stream.source);
+  stream.on("messagePosted", (message) => {
+    messages.set(message.id, message);
+    typingUntil.delete(message.author);
+    postedAt.set(message.author, Date.now());
+    renderMessages();
+  });
+  stream.on("memberJoined", (member, at) => {
+    members.add(member);
+    addNotice(`${member} joined`, at);
+    renderMembers();
+  });
+  stream.on("memberLeft", (member, at) => {
+    members.delete(member);
+    addNotice(`${member} left`, at);
+    renderMembers();
+  });
+  stream.on("typing", (member) => {
+    // A typing event can overtake the message it announced; one right after that message is stale.
+    if (member !== me && Date.now() - (postedAt.get(member) ?? 0) > 1000) {
+      typingUntil.set(member, Date.now() + TYPING_SHOWN_MS);
+      renderTyping();
+    }
+  });
+  // The history could not fill the gap (the server restarted without PostgreSQL, or we were away too long):
+  // load the room again instead of showing a hole.
+  stream.on("typedsse:reset", () => void loadRoom(stream, name));
+  // The stream connects first, then the snapshot loads: messages are keyed by id, so one that arrives both ways
+  // shows once.
+  void loadRoom(stream, name);
+}
+
+async function loadRoom(stream: RoomEventsClient, name: string): Promise<void> {
+  const snapshot = await api.openRoom(name);
+  if (room !== stream) {
+    return;
+  }
+  for (const message of snapshot.messages) {
+    messages.set(message.id, message);
+  }
+  members.clear();
+  snapshot.room.members.forEach((member) => members.add(member));
+  rooms.set(snapshot.room.name, snapshot.room);
+  renderMessages();
+  renderMembers();
+  renderRooms();
+}
+
+async function loadRooms(): Promise<void> {
+  for (const summary of await api.rooms()) {
+    rooms.set(summary.name, summary);
+  }
+  renderRooms();
+}
+
+function addNotice(text: string, at: string): void {
+  notices.push({ text, at });
+  renderMessages();
+}
+
+function renderMessages(): void {
+  const list = byId("messages");
+  const items = [
+    ...[...messages.values()].map((message) => ({ at: message.sentAt, node: messageNode(message) })),
+    ...notices.map((notice) => ({
+      at: notice.at,
+      node: h("li", { class: "notice", "data-testid": "notice" }, `${notice.text} · ${time(notice.at)}`),
+    })),
+  ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  list.replaceChildren(...items.map((item) => item.node));
+  byId("empty-room").hidden = messages.size > 0;
+  if (atBottom) {
+    list.scrollTop = list.scrollHeight;
+  }
+}
+
+function messageNode(message: ChatMessage): HTMLElement {
+  const mine = message.author === me;
+  const text = h("div", { class: "text" });
+  for (const part of message.text.split(/(@[A-Za-z0-9_-]{1,20})/)) {
+    text.append(part.startsWith("@") ? h("span", { class: part === `@${me}` ? "mention me" : "mention" }, part) : part);
+  }
+  return h("li", { class: mine ? "message mine" : "message", "data-testid": "message", "data-id": message.id },
+    h("div", { class: "avatar", style: `background:${colorOf(message.author)}` }, message.author.slice(0, 1).toUpperCase()),
+    h("div", { class: "body" },
+      h("div", { class: "meta" }, h("strong", {}, message.author), h("time", {}, time(message.sentAt))),
+      text));
+}
+
+function renderMembers(): void {
+  byId("member-count").textContent = String(members.size);
+  byId("members").replaceChildren(...[...members].sort().map((member) =>
+    h("li", { "data-testid": "member" },
+      h("span", { class: "dot", style: `background:${colorOf(member)}` }),
+      h("span", { class: "name" }, member === me ? `${member} (you)` : member),
+      member !== me && h("button", { class: "wave", title: `Wave at ${member}`, onclick: () => void api.wave(roomName, member) }, "Wave"))));
+}
+
+function renderRooms(): void {
+  byId("rooms").replaceChildren(...[...rooms.values()].sort((a, b) => a.name.localeCompare(b.name)).map((summary) =>
+    h("li", { class: summary.name === roomName ? "current" : "" },
+      h("a", { href: `#${summary.name}` },
+        h("span", { class: "room" }, `#${summary.name}`),
+        h("span", { class: "counts" }, `${summary.members.length} here · ${summary.messageCount} msgs`),
+        summary.lastMessage && h("span", { class: "last" }, `${summary.lastMessage.author}: ${summary.lastMessage.text}`)))));
+}
+
+function renderTyping(): void {
+  const now = Date.now();
+  const names = [...typingUntil].filter(([, until]) => until > now).map(([name]) => name);
+  byId("typing").textContent = names.length === 0 ? "" : `${names.join(", ")} ${names.length === 1 ? "is" : "are"} typing…`;
+}
+
+function notify(title: string, text: string, inRoom: string): void {
+  const item = h("li", { "data-testid": "notification" },
+    h("a", { href: `#${inRoom}` }, h("strong", {}, title), h("span", {}, text)));
+  const list = byId("inbox");
+  list.prepend(item);
+  byId("inbox-empty").hidden = true;
+  const toast = h("div", { class: "toast" }, h("strong", {}, title), h("span", {}, text));
+  byId("toasts").append(toast);
+  setTimeout(() => toast.remove(), 5000);
+}
+
+/** Every event this page received, in order: for the browser test and the devtools console. */
+const received: { stream: StreamName; type: string; id: string }[] = [];
+(window as unknown as { typedSseChat: unknown }).typedSseChat = { received };
+
+function watch(name: StreamName, source: EventStreamClient): void {
+  watchConnection(source, (state) => renderConnection(name, state), (event) => {
+    received.push({ stream: name, type: event.type, id: event.id });
+    log(name, event);
+  });
+}
+
+function renderConnection(name: StreamName, state: ConnectionState): void {
+  const row = byId(`connection-${name}`);
+  row.dataset["status"] = state.status;
+  row.dataset["reconnects"] = String(state.reconnects);
+  row.querySelector(".status")!.textContent = state.status;
+  row.querySelector(".reconnects")!.textContent = state.reconnects === 1 ? "1 reconnect" : `${state.reconnects} reconnects`;
+  row.querySelector(".last-id")!.textContent = state.lastEventId ? `last id ${state.lastEventId}` : "no events yet";
+  const all = ["room", "lobby", "inbox"].map((stream) => byId(`connection-${stream}`).dataset["status"]);
+  const overall = all.every((status) => status === "open") ? "live" : all.some((status) => status === "reconnecting") ? "reconnecting" : "connecting";
+  const badge = byId("live");
+  badge.dataset["status"] = overall;
+  badge.textContent = overall === "live" ? "● live" : overall === "reconnecting" ? "● reconnecting…" : "● connecting…";
+}
+
+function log(stream: StreamName, event: ReceivedEvent): void {
+  const list = byId("event-log");
+  list.prepend(h("li", {},
+    h("span", { class: `stream ${stream}` }, stream),
+    h("code", { class: "event" }, event.type),
+    h("span", { class: "id" }, event.id),
+    h("span", { class: "data" }, JSON.stringify(event.data) ?? "")));
+  while (list.children.length > LOG_LENGTH) {
+    list.lastElementChild!.remove();
+  }
+}
+
+const PALETTE = ["#e8590c", "#2f9e44", "#1971c2", "#9c36b5", "#c2255c", "#0c8599", "#f08c00", "#5c940d"];
+
+function colorOf(name: string): string {
+  let hash = 0;
+  for (const char of name) {
+    hash = (hash * 31 + char.charCodeAt(0)) | 0;
+  }
+  return PALETTE[Math.abs(hash) % PALETTE.length]!;
+}
+
+void main();

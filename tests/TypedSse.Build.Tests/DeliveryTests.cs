@@ -1,0 +1,167 @@
+using System.IO.Compression;
+using TypedSse.Build;
+
+namespace TypedSse.Build.Tests;
+
+/// <summary>
+/// After `dotnet build`, the TypeScript clients are on disk, rewritten only when they change; `dotnet clean` removes
+/// them; a property turns them off; and the NuGet package carries everything a PackageReference needs.
+/// </summary>
+public sealed class DeliveryTests
+{
+    private const string Contracts = """
+        using TypedSse;
+
+        namespace Scratch;
+
+        [EventStream("/rooms/{room}/events")]
+        public interface IChatEvents
+        {
+            Task MessagePosted(string text);
+        }
+
+        [EventStream("/clock")]
+        public interface IClockEvents
+        {
+            Task Ticked(long now);
+        }
+        """;
+
+    private const string Program = """
+        var app = WebApplication.Create(args);
+        Scratch.ChatEventsExtensions.MapChatEvents(app);
+        app.Run();
+        """;
+
+    private static readonly DateTime LongAgo = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public void Build_writes_the_clients_rewrites_only_what_changed_and_clean_removes_them()
+    {
+        using var scratch = new ScratchFolder();
+        var project = WriteProjectReferenceProject(scratch, "<TypedSseTypeScriptOutputPath>web/src/api/</TypedSseTypeScriptOutputPath>");
+        var output = Path.Combine(scratch.Path, "web", "src", "api");
+        var userFile = scratch.Write("web/src/api/mine.ts", "export const mine = 1;\n");
+
+        Build(scratch, project);
+        var runtime = Directory.GetFiles(Path.Combine(DotNet.RepositoryRoot, "src", "TypedSse.TypeScript", "runtime"), "*.ts").Select(Path.GetFileName).Order();
+        Assert.Equal(["chat-events.ts", "clock-events.ts", "mine.ts"], Directory.GetFiles(output).Select(Path.GetFileName).Order());
+        Assert.Equal(runtime, Directory.GetFiles(Path.Combine(output, "typedsse")).Select(Path.GetFileName).Order());
+        Assert.Contains("export class ChatEventsClient", File.ReadAllText(Path.Combine(output, "chat-events.ts")));
+
+        // Nothing changed: no file is touched, so a front-end watcher sees nothing.
+        var files = Directory.GetFiles(output, "*", SearchOption.AllDirectories);
+        foreach (var file in files)
+        {
+            File.SetLastWriteTimeUtc(file, LongAgo);
+        }
+
+        Build(scratch, project);
+        Assert.All(files, file => Assert.Equal(LongAgo, File.GetLastWriteTimeUtc(file)));
+
+        // One contract changed: only its file is rewritten.
+        scratch.Write("Contracts.cs", Contracts.Replace("Task Ticked(long now);", "Task Ticked(long now);\n    Task Stopped();"));
+        Build(scratch, project);
+        Assert.Contains("stopped: [];", File.ReadAllText(Path.Combine(output, "clock-events.ts")));
+        Assert.All(files.Where(static f => !f.EndsWith("clock-events.ts", StringComparison.Ordinal)), file => Assert.Equal(LongAgo, File.GetLastWriteTimeUtc(file)));
+        Assert.NotEqual(LongAgo, File.GetLastWriteTimeUtc(Path.Combine(output, "clock-events.ts")));
+
+        // A contract is gone: so is its file.
+        scratch.Write("Contracts.cs", Contracts.Replace("IClockEvents", "ITimerEvents"));
+        Build(scratch, project);
+        Assert.Equal(["chat-events.ts", "mine.ts", "timer-events.ts"], Directory.GetFiles(output).Select(Path.GetFileName).Order());
+
+        // Clean removes what TypedSse wrote, and nothing else.
+        DotNet.Run(scratch.Path, "clean", project, "-c", "Release", "-p:BuildProjectReferences=false", "-nologo");
+        Assert.Equal([userFile], Directory.GetFileSystemEntries(output));
+    }
+
+    [Fact]
+    public void TypedSseTypeScript_false_writes_nothing_and_embeds_nothing()
+    {
+        using var scratch = new ScratchFolder();
+        var project = WriteProjectReferenceProject(scratch, "<TypedSseTypeScript>false</TypedSseTypeScript>");
+
+        Build(scratch, project);
+
+        Assert.False(Directory.Exists(Path.Combine(scratch.Path, "ClientApp")));
+        using var assembly = File.OpenRead(Path.Combine(scratch.Path, "obj", "Release", "net10.0", "Scratch.dll"));
+        Assert.Empty(TypeScriptFileReader.Read(assembly));
+    }
+
+    [Fact]
+    public void The_package_carries_the_targets_the_task_and_the_runtime_so_a_PackageReference_gets_the_clients()
+    {
+        using var scratch = new ScratchFolder();
+        var packages = Path.Combine(scratch.Path, "packages");
+        DotNet.Run(DotNet.RepositoryRoot, "pack", "src/TypedSse.Runtime/TypedSse.Runtime.csproj", "-c", "Release", "--no-build", "-o", packages, "-p:PackageVersion=0.0.1-test", "-nologo");
+
+        using (var package = ZipFile.OpenRead(Path.Combine(packages, "TypedSse.Runtime.0.0.1-test.nupkg")))
+        {
+            var entries = package.Entries.Select(static e => e.FullName).ToHashSet();
+            Assert.Contains("build/TypedSse.Runtime.props", entries);
+            Assert.Contains("build/TypedSse.Runtime.targets", entries);
+            Assert.Contains("buildTransitive/TypedSse.Runtime.props", entries);
+            Assert.Contains("buildTransitive/TypedSse.Runtime.targets", entries);
+            Assert.Contains("tasks/netstandard2.0/TypedSse.Build.dll", entries);
+            Assert.Contains("analyzers/dotnet/cs/TypedSse.Generator.dll", entries);
+            Assert.Contains("typescript/client.ts", entries);
+            Assert.Contains("typescript/contract-client.ts", entries);
+            Assert.Contains("typescript/index.ts", entries);
+        }
+
+        // A consumer outside the repository, restoring only from the packed folder into a cache of its own.
+        scratch.Write("app/nuget.config", $"""
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{packages}" />
+              </packageSources>
+            </configuration>
+            """);
+        var project = scratch.Write("app/App.csproj", """
+            <Project Sdk="Microsoft.NET.Sdk.Web">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <RestorePackagesPath>$(MSBuildProjectDirectory)/../nuget-cache</RestorePackagesPath>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="TypedSse.Runtime" Version="0.0.1-test" />
+              </ItemGroup>
+            </Project>
+            """);
+        scratch.Write("app/Contracts.cs", Contracts);
+        scratch.Write("app/Program.cs", Program);
+
+        DotNet.Run(Path.Combine(scratch.Path, "app"), "build", project, "-c", "Release", "-nologo");
+
+        var output = Path.Combine(scratch.Path, "app", "ClientApp", "generated");
+        Assert.Equal(["chat-events.ts", "clock-events.ts"], Directory.GetFiles(output).Select(Path.GetFileName).Order());
+        Assert.True(File.Exists(Path.Combine(output, "typedsse", "contract-client.ts")));
+        Assert.True(File.Exists(Path.Combine(output, "typedsse", "index.ts")));
+    }
+
+    private static string WriteProjectReferenceProject(ScratchFolder scratch, string properties)
+    {
+        scratch.Write("Contracts.cs", Contracts);
+        scratch.Write("Program.cs", Program);
+        return scratch.Write("Scratch.csproj", $"""
+            <Project Sdk="Microsoft.NET.Sdk.Web">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                {properties}
+              </PropertyGroup>
+              <Import Project="{Path.Combine(DotNet.RepositoryRoot, "eng", "TypedSse.ProjectReference.targets")}" />
+            </Project>
+            """);
+    }
+
+    // The repository's projects are built already (the test project references them); building them again from
+    // here would only race with other builds.
+    private static void Build(ScratchFolder scratch, string project) =>
+        DotNet.Run(scratch.Path, "build", project, "-c", "Release", "-p:BuildProjectReferences=false", "-nologo");
+}
