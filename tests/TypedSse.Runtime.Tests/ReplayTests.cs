@@ -9,7 +9,12 @@ public class ReplayTests
     [Fact]
     public async Task After_a_forced_disconnect_the_replay_yields_every_event_exactly_once()
     {
-        await using var host = await StreamHost.StartAsync(app => app.MapEventStream("/events", "s"), o => o.HistorySize = 10_000);
+        // Queues as large as the history: this test is about replay, not about a reader that falls behind.
+        await using var host = await StreamHost.StartAsync(app => app.MapEventStream("/events", "s"), o =>
+        {
+            o.HistorySize = 10_000;
+            o.MaxQueuedEventsPerConnection = 10_000;
+        });
         var stream = host.Streams["s"];
 
         // A publisher runs throughout, so events land before, during and after the reconnect and its replay.
