@@ -334,7 +334,8 @@ internal sealed class PayloadTypeMapper(List<DiagnosticInfo> diagnostics, Cancel
                 }
             }
 
-            // System.Text.Json writes base members before derived ones, then orders by [JsonPropertyOrder].
+            // Base members first, then [JsonPropertyOrder]. Reflection-based System.Text.Json writes derived members
+            // first; the order only changes how the TypeScript interface reads, never its shape.
             properties.InsertRange(0, declared);
         }
 
