@@ -92,7 +92,7 @@ public sealed class EventStreamConnection
     {
         SseFrameWriter.ValidateEventName(eventName, nameof(eventName));
         var payload = PayloadEncoder.Encode(data, _serializerOptions);
-        return Enqueue(new OutboundFrame(FrameWithoutId(eventName, payload), 0));
+        return Enqueue(new OutboundFrame(SseFrameWriter.FrameEvent(eventName, id: null, payload), 0));
     }
 
     /// <summary>Closes the connection after the events already queued are written. The client will reconnect.</summary>
@@ -199,12 +199,5 @@ public sealed class EventStreamConnection
             _queue.Writer.TryComplete();
             _closed.Cancel();
         }
-    }
-
-    internal static ReadOnlyMemory<byte> FrameWithoutId(string? eventName, ReadOnlySpan<byte> payload)
-    {
-        var frame = new ArrayBufferWriter<byte>(payload.Length + 64);
-        SseFrameWriter.WriteEvent(frame, eventName, id: null, payload);
-        return frame.WrittenMemory;
     }
 }

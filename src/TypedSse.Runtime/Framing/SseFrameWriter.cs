@@ -45,6 +45,14 @@ internal static class SseFrameWriter
         WriteNewLine(writer);
     }
 
+    /// <summary>Frames one event, with an id of the caller's choosing or none, into its own buffer.</summary>
+    public static ReadOnlyMemory<byte> FrameEvent(string? eventName, string? id, ReadOnlySpan<byte> data)
+    {
+        var frame = new ArrayBufferWriter<byte>(data.Length + 64);
+        WriteEvent(frame, eventName, id, data);
+        return frame.WrittenMemory;
+    }
+
     /// <summary>Writes one <c>data:</c> line per line of <paramref name="data"/>, splitting at CRLF, CR and LF.</summary>
     public static void WriteData(IBufferWriter<byte> writer, ReadOnlySpan<byte> data)
     {

@@ -77,9 +77,7 @@ public sealed class EventStreamResponse
 
     private ValueTask SendFrameAsync(string? eventName, byte[] payload, string? id, CancellationToken cancellationToken)
     {
-        var frame = new System.Buffers.ArrayBufferWriter<byte>(payload.Length + 64);
-        SseFrameWriter.WriteEvent(frame, eventName, id, payload);
-        return Connection.EnqueueWaitingAsync(new OutboundFrame(frame.WrittenMemory, 0), cancellationToken);
+        return Connection.EnqueueWaitingAsync(new OutboundFrame(SseFrameWriter.FrameEvent(eventName, id, payload), 0), cancellationToken);
     }
 
     private static void Validate(string? eventName, string? id)
