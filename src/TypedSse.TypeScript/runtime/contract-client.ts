@@ -1,23 +1,49 @@
-import {
-  EventStreamClient,
-  type ConnectionState,
-  type EventStreamClientOptions,
-  type StreamReset,
-  type Unsubscribe,
-} from "./client.js";
+import { EventStreamClient } from "./client.js";
 import { parseEventData } from "./payload.js";
+import { RESET } from "./protocol.js";
+import type {
+  ConnectionSharing,
+  ConnectionState,
+  EventStreamClientOptions,
+  StreamClose,
+  StreamReset,
+  Unsubscribe,
+} from "./types.js";
 
 /** The name under which a contract client delivers the server's `typedsse:reset`, to handlers and the iterator. */
-export const RESET_EVENT = "typedsse:reset";
+export const RESET_EVENT: typeof RESET = RESET;
 
-/** The options of a generated contract client: the runtime client's options, and the server's base URL. */
-export type ContractClientOptions = Omit<EventStreamClientOptions, "url"> & {
+/** The options of a generated contract client: the runtime client's options, the server's base URL and sharing. */
+export type ContractClientOptions = Omit<EventStreamClientOptions, "url" | "multiplex"> & {
   /**
    * The server's base URL, for example `https://api.example.com` or `https://example.com/app/`; the contract's
    * route is appended to it. By default the route is relative to the page (browsers only).
    */
   readonly baseUrl?: string | URL;
+  /**
+   * Which clients share one connection to the app's multiplexed endpoint (`app.MapEventStreams`): `browser`
+   * (default) every client of every tab of this origin, `page` this page's clients, `none` this client alone, on a
+   * connection to the contract's own endpoint. Where the endpoint answers 404, clients fall back to `none`.
+   */
+  readonly share?: ConnectionSharing;
+  /** The multiplexed endpoint's URL. Default: `/events` appended to `baseUrl`, like the contract's route. */
+  readonly multiplexUrl?: string | URL;
 };
+
+let defaults: ContractClientOptions = {};
+
+/**
+ * Sets the options every contract client constructed from now on starts from, for example the base URL, the
+ * multiplexed endpoint, the headers or `share`; a client's own options win. Give headers here rather than per
+ * client: clients share a connection only when they send the same headers (the same function, or equal values).
+ *
+ * ```ts
+ * configureClients({ baseUrl: "https://api.example.com", multiplexUrl: "https://api.example.com/sse" });
+ * ```
+ */
+export function configureClients(options: ContractClientOptions): void {
+  defaults = { ...options };
+}
 
 /** The server could not replay what the client missed: resync. Yielded by a contract client's iterator. */
 export interface ContractResetEvent {
@@ -66,9 +92,15 @@ export abstract class ContractClient<TArgs extends ContractArgs<TArgs>, TEvent e
   private readonly subscriptions = new Map<string, Map<AnyHandler, Unsubscribe>>();
 
   protected constructor(path: string, options: ContractClientOptions, definition: ContractDefinition<TArgs, TEvent>) {
-    const { baseUrl, ...clientOptions } = options;
+    const { baseUrl, share, multiplexUrl, ...clientOptions } = { ...defaults, ...options };
     this.definition = definition;
-    this.source = new EventStreamClient({ ...clientOptions, url: joinUrl(baseUrl, path) });
+    this.source = new EventStreamClient({
+      ...clientOptions,
+      url: joinUrl(baseUrl, path),
+      ...(share === "none"
+        ? {}
+        : { multiplex: { url: multiplexUrl ?? joinUrl(baseUrl, "/events"), path, sharing: share ?? "browser" } }),
+    });
   }
 
   /** The stream's URL. */
@@ -84,6 +116,11 @@ export abstract class ContractClient<TArgs extends ContractArgs<TArgs>, TEvent e
   /** The id a reconnect resumes from. */
   get lastEventId(): string {
     return this.source.lastEventId;
+  }
+
+  /** Why the client closed (`client`, `server`, `refused` with the status, or `error`); `undefined` while it runs. */
+  get closed(): StreamClose | undefined {
+    return this.source.closed;
   }
 
   /**

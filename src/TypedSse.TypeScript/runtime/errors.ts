@@ -90,3 +90,21 @@ export class EventStreamListenerError extends EventStreamError {
     this.eventType = eventType;
   }
 }
+
+/**
+ * The multiplexed endpoint refused this stream's subscription (`<i>:typedsse:refused`, or a non-stream answer that
+ * refused every subscription): the client closes with reason `refused`; the other streams of the connection go on.
+ * `status` is what the stream's own endpoint would have answered: 401 (authenticate and subscribe again), 403
+ * (forbidden) or 404 (no such stream, or rejected by the app).
+ */
+export class EventStreamRefusedError extends EventStreamHttpError {
+  /** The subscription's path, as the client sent it. */
+  readonly path: string;
+
+  constructor(status: number, path: string) {
+    super(status, "");
+    this.message = `The server refused the subscription to ${path} with ${status}.`;
+    this.name = "EventStreamRefusedError";
+    this.path = path;
+  }
+}

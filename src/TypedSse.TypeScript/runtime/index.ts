@@ -1,20 +1,25 @@
 export { retryDelay, type RetryDelayOptions } from "./backoff.js";
+export { EventStreamClient } from "./client.js";
+export { systemClock } from "./clock.js";
+export type {
+  Clock,
+  CloseReason,
+  ConnectionSharing,
+  ConnectionState,
+  EventStreamClientEventMap,
+  EventStreamClientOptions,
+  EventStreamItem,
+  FetchFunction,
+  HeadersSource,
+  MultiplexOptions,
+  ResetReason,
+  StreamClose,
+  StreamHello,
+  StreamReset,
+  Unsubscribe,
+} from "./types.js";
 export {
-  EventStreamClient,
-  type CloseReason,
-  type ConnectionState,
-  type EventStreamClientEventMap,
-  type EventStreamClientOptions,
-  type EventStreamItem,
-  type FetchFunction,
-  type HeadersSource,
-  type ResetReason,
-  type StreamClose,
-  type StreamHello,
-  type StreamReset,
-  type Unsubscribe,
-} from "./client.js";
-export {
+  configureClients,
   ContractClient,
   RESET_EVENT,
   type ContractArgs,
@@ -31,6 +36,7 @@ export {
   EventStreamListenerError,
   EventStreamNetworkError,
   EventStreamPayloadError,
+  EventStreamRefusedError,
   EventStreamTimeoutError,
 } from "./errors.js";
 export { EventStreamParser, type EventStreamParserOptions, type ServerSentEvent } from "./parser.js";

@@ -1,0 +1,301 @@
+import type { ConnectionSettings } from "./connection.js";
+import { EventStreamError, EventStreamHttpError, EventStreamRefusedError } from "./errors.js";
+import { MultiplexedConnection, pageUpstream, type LocalHub, type MultiplexListener, type Upstream } from "./multiplex.js";
+import type { ServerSentEvent } from "./parser.js";
+import { compareIds } from "./protocol.js";
+import type { StreamClose, StreamHello, StreamReset } from "./types.js";
+
+/** The part of `navigator.locks` the tabs use. */
+export interface TabLocks {
+  request(name: string, options: { readonly signal: AbortSignal }, callback: () => Promise<void>): Promise<unknown>;
+}
+
+/** The part of a `BroadcastChannel` the tabs use. */
+export interface TabChannel {
+  postMessage(message: unknown): void;
+  onmessage: ((event: MessageEvent) => void) | null;
+  close(): void;
+}
+
+/** What cross-tab sharing needs from the browser: a browser's, or a test's in-process stand-in. */
+export interface TabEnvironment {
+  readonly locks: TabLocks;
+  channel(name: string): TabChannel;
+  /** Calls `listener` when the page goes away for good (`pagehide`), if the platform says so. */
+  onLeave(listener: () => void): void;
+}
+
+/** The browser's Web Locks and BroadcastChannel, or `undefined` where either is missing (Node, old browsers). */
+export function browserTabs(): TabEnvironment | undefined {
+  const locks = typeof navigator === "undefined" ? undefined : (navigator as Navigator & { readonly locks?: TabLocks }).locks;
+  if (locks === undefined || typeof BroadcastChannel !== "function") {
+    return undefined;
+  }
+  return {
+    locks,
+    channel: (name) => new BroadcastChannel(name),
+    onLeave: (listener) => {
+      if (typeof addEventListener === "function") {
+        addEventListener("pagehide", (event: PageTransitionEvent) => {
+          if (!event.persisted) {
+            listener();
+          }
+        });
+      }
+    },
+  };
+}
+
+/** A subscription's end, as it crosses tabs. */
+type WireClose = { readonly reason: StreamClose["reason"]; readonly status?: number; readonly message?: string };
+
+/** The messages between the tabs of one endpoint. Every tab hears every message but its own. */
+type TabMessage =
+  | { readonly t: "leader"; readonly from: string }
+  | { readonly t: "subs"; readonly from: string; readonly subs: readonly (readonly [string, string])[] }
+  | { readonly t: "bye"; readonly from: string }
+  | { readonly t: "state"; readonly state: "connecting" | "open" }
+  | { readonly t: "hello"; readonly path: string; readonly hello: StreamHello; readonly from: string }
+  | { readonly t: "event"; readonly path: string; readonly event: ServerSentEvent }
+  | { readonly t: "reset"; readonly path: string; readonly reset: StreamReset }
+  | { readonly t: "ended"; readonly path: string; readonly info: WireClose }
+  | { readonly t: "unavailable" };
+
+/**
+ * Shares one connection to the multiplexed endpoint between the tabs of a browser that use it (falling back to
+ * one per page where the browser lacks Web Locks or BroadcastChannel).
+ */
+export function connectTabs(
+  channel: string,
+  endpoint: string,
+  settings: ConnectionSettings,
+  hub: LocalHub,
+  onUnavailable: () => void,
+  environment: TabEnvironment | undefined,
+): Upstream {
+  return environment === undefined
+    ? pageUpstream(endpoint, settings, hub, onUnavailable)
+    : new TabLink(channel, endpoint, settings, hub, onUnavailable, environment);
+}
+
+/**
+ * One tab's end of the browser-wide connection. The tab that holds the Web Lock named after the endpoint leads: it
+ * holds the connection for the union of every tab's subscriptions and relays each subscription's events on a
+ * BroadcastChannel; the others tell it what they subscribe to and how far they got. When the leader goes (closed,
+ * crashed, or done with its last client) the browser hands the lock to a waiting tab, which connects with a cursor
+ * from every tab's position (the lowest, per subscription). Each tab drops what it already had, by id, so a
+ * takeover loses and duplicates nothing.
+ */
+class TabLink implements Upstream {
+  private readonly id = Math.random().toString(36).slice(2) + Date.now().toString(36);
+  private readonly endpoint: string;
+  private readonly settings: ConnectionSettings;
+  private readonly hub: LocalHub;
+  private readonly onUnavailable: () => void;
+  private readonly channel: TabChannel;
+  private readonly pending = new AbortController();
+
+  /** While this tab leads: its connection, what the other tabs want, and what they were last told. */
+  private connection: MultiplexedConnection | undefined;
+  private readonly followers = new Map<string, Map<string, string>>();
+  private state: "connecting" | "open" = "connecting";
+  private readonly hellos = new Map<string, { readonly hello: StreamHello; readonly from: string }>();
+  private release: (() => void) | undefined;
+  private closed = false;
+
+  constructor(name: string, endpoint: string, settings: ConnectionSettings, hub: LocalHub, onUnavailable: () => void, environment: TabEnvironment) {
+    this.endpoint = endpoint;
+    this.settings = settings;
+    this.hub = hub;
+    this.onUnavailable = onUnavailable;
+    this.channel = environment.channel(name);
+    this.channel.onmessage = (event) => this.receive(event.data as TabMessage);
+    environment.onLeave(() => this.close());
+    environment.locks
+      .request(name, { signal: this.pending.signal }, () => new Promise<void>((resolve) => this.lead(resolve)))
+      .catch(() => undefined);
+    this.changed();
+  }
+
+  changed(): void {
+    if (this.closed) {
+      return;
+    }
+    if (this.connection !== undefined) {
+      this.connection.update();
+    } else {
+      this.post({ t: "subs", from: this.id, subs: [...this.hub.wanted()] });
+    }
+  }
+
+  close(): void {
+    if (this.closed) {
+      return;
+    }
+    this.closed = true;
+    this.post({ t: "bye", from: this.id });
+    this.connection?.close();
+    this.connection = undefined;
+    this.pending.abort();
+    this.release?.();
+    this.channel.close();
+  }
+
+  private lead(release: () => void): void {
+    if (this.closed) {
+      release();
+      return;
+    }
+    this.release = release;
+    this.followers.clear();
+    this.hub.state("connecting");
+    this.post({ t: "state", state: "connecting" });
+    this.connection = new MultiplexedConnection(this.endpoint, this.settings, this.leaderListener(), () => this.wanted());
+    // Every tab answers with what it has; a tab that is behind this one makes the connection go back for it.
+    this.post({ t: "leader", from: this.id });
+    this.connection.update();
+  }
+
+  /** The union of every tab's subscriptions, each at the lowest position a tab has reached. */
+  private wanted(): Map<string, string> {
+    const union = this.hub.wanted();
+    for (const subs of this.followers.values()) {
+      for (const [path, position] of subs) {
+        const known = union.get(path);
+        if (known === undefined || (position !== "" && (known === "" || compareIds(position, known) < 0))) {
+          union.set(path, position);
+        }
+      }
+    }
+    return union;
+  }
+
+  private leaderListener(): MultiplexListener {
+    return {
+      state: (state) => {
+        this.state = state;
+        if (state === "connecting") {
+          this.hellos.clear();
+        }
+        this.hub.state(state);
+        this.post({ t: "state", state });
+      },
+      hello: (path, hello, from) => {
+        this.hellos.set(path, { hello, from });
+        this.hub.hello(path, hello, from);
+        this.post({ t: "hello", path, hello, from });
+      },
+      event: (path, event) => {
+        this.hub.event(path, event);
+        this.post({ t: "event", path, event });
+      },
+      reset: (path, reset) => {
+        this.hub.reset(path, reset);
+        this.post({ t: "reset", path, reset });
+      },
+      ended: (path, info) => {
+        for (const subs of this.followers.values()) {
+          subs.delete(path);
+        }
+        this.hub.ended(path, info);
+        this.post({ t: "ended", path, info: toWire(info) });
+      },
+      error: (error) => this.hub.error(error),
+      unavailable: () => {
+        this.post({ t: "unavailable" });
+        this.onUnavailable();
+        this.hub.unavailable();
+      },
+    };
+  }
+
+  private receive(message: TabMessage): void {
+    if (this.closed) {
+      return;
+    }
+    const connection = this.connection;
+    switch (message.t) {
+      case "leader":
+        this.changed();
+        return;
+      case "subs":
+        if (connection !== undefined) {
+          const subs = new Map(message.subs);
+          this.followers.set(message.from, subs);
+          for (const [path, position] of subs) {
+            connection.rewind(path, position);
+          }
+          connection.update();
+          // A path the connection already carries opens in the new tab at once.
+          if (this.state === "open") {
+            this.post({ t: "state", state: "open" });
+            for (const path of subs.keys()) {
+              const known = this.hellos.get(path);
+              if (known !== undefined) {
+                this.post({ t: "hello", path, hello: known.hello, from: "" });
+              }
+            }
+          }
+        }
+        return;
+      case "bye":
+        if (connection !== undefined && this.followers.delete(message.from)) {
+          connection.update();
+        }
+        return;
+    }
+    if (connection !== undefined) {
+      return; // what a leader relays, only followers take
+    }
+    switch (message.t) {
+      case "state":
+        this.hub.state(message.state);
+        return;
+      case "hello":
+        this.hub.hello(message.path, message.hello, message.from);
+        return;
+      case "event":
+        this.hub.event(message.path, message.event);
+        return;
+      case "reset":
+        this.hub.reset(message.path, message.reset);
+        return;
+      case "ended":
+        this.hub.ended(message.path, fromWire(message.path, message.info));
+        return;
+      case "unavailable":
+        this.onUnavailable();
+        this.hub.unavailable();
+        return;
+    }
+  }
+
+  private post(message: TabMessage): void {
+    if (!this.closed || message.t === "bye") {
+      this.channel.postMessage(message);
+    }
+  }
+}
+
+function toWire(info: StreamClose): WireClose {
+  return {
+    reason: info.reason,
+    ...(info.status !== undefined ? { status: info.status } : {}),
+    ...(info.error !== undefined ? { message: info.error.message } : {}),
+    ...(info.error instanceof EventStreamHttpError && info.status === undefined ? { status: info.error.status } : {}),
+  };
+}
+
+function fromWire(path: string, info: WireClose): StreamClose {
+  switch (info.reason) {
+    case "refused":
+      return { reason: "refused", status: info.status ?? 404, error: new EventStreamRefusedError(info.status ?? 404, path) };
+    case "error":
+      return {
+        reason: "error",
+        error: info.status !== undefined ? new EventStreamHttpError(info.status, "") : new EventStreamError(info.message ?? "The shared connection failed."),
+      };
+    default:
+      return { reason: info.reason };
+  }
+}
