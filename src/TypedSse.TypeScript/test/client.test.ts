@@ -17,7 +17,7 @@ import {
   type StreamHello,
   type StreamReset,
 } from "../runtime/index.js";
-import { delay, hello, openStream, TestServer, until, type Handler } from "./support.js";
+import { FakeClock, hello, openStream, settle, TestServer, until, type Handler } from "./support.js";
 
 /** Everything a client reported, in order. */
 interface Log {
@@ -208,22 +208,35 @@ describe("EventStreamClient", () => {
   });
 
   it("stops for good on 204, without an error", async (t) => {
-    const { server, client, log } = await setup(t, (_request, response) => {
-      response.writeHead(204).end();
-    });
+    const clock = new FakeClock();
+    const { server, client, log } = await setup(
+      t,
+      (_request, response) => {
+        response.writeHead(204).end();
+      },
+      { clock },
+    );
     await until(() => client.state === "closed", "the client to close");
     assert.deepEqual(log.closes, [{ reason: "server" }]);
     assert.deepEqual(client.closed, { reason: "server" });
     assert.deepEqual(log.errors, []);
     assert.deepEqual(log.states, ["closed"]);
-    await delay(200);
+    // A reconnect would wait on the clock: nothing is waiting, and a minute later nothing has come.
+    assert.equal(clock.pending, 0);
+    clock.advance(60_000);
+    await settle();
     assert.equal(server.requests.length, 1);
   });
 
   it("stops on 404 with an HTTP error", async (t) => {
-    const { server, client, log } = await setup(t, (_request, response) => {
-      response.writeHead(404, "Not Found", { "Content-Type": "text/plain" }).end("no such stream");
-    });
+    const clock = new FakeClock();
+    const { server, client, log } = await setup(
+      t,
+      (_request, response) => {
+        response.writeHead(404, "Not Found", { "Content-Type": "text/plain" }).end("no such stream");
+      },
+      { clock },
+    );
     await until(() => client.state === "closed", "the client to close");
     assert.equal(log.errors.length, 1);
     const error = log.errors[0];
@@ -231,7 +244,9 @@ describe("EventStreamClient", () => {
     assert.equal(error.status, 404);
     assert.equal(error.statusText, "Not Found");
     assert.deepEqual(log.closes, [{ reason: "error", error }]);
-    await delay(200);
+    assert.equal(clock.pending, 0);
+    clock.advance(60_000);
+    await settle();
     assert.equal(server.requests.length, 1);
   });
 
@@ -297,6 +312,28 @@ describe("EventStreamClient", () => {
     assert.deepEqual(log.closes, []);
   });
 
+  it("waits out its backoff on the injected clock, doubling after each consecutive failure", async (t) => {
+    const clock = new FakeClock();
+    const { server, log } = await setup(
+      t,
+      (_request, response) => {
+        response.writeHead(503).end();
+      },
+      { clock, retryDelayMs: 1000, maxRetryDelayMs: 8000, random: () => 0.999_999 },
+    );
+    const waits: number[] = [];
+    for (let failure = 1; failure <= 5; failure++) {
+      await until(() => log.errors.length === failure && clock.pending === 1, `failure ${failure}`);
+      const [wait] = clock.delays;
+      waits.push(wait ?? -1);
+      clock.advance((wait ?? 0) - 1);
+      await settle();
+      assert.equal(server.requests.length, failure, "no reconnect before the delay is over");
+      clock.advance(1);
+    }
+    assert.deepEqual(waits, [1000, 2000, 4000, 8000, 8000]);
+  });
+
   it("resets the backoff once a connection opens", async (t) => {
     // Jitter, and so `random`, is only used from the second consecutive failure on.
     let randomCalls = 0;
@@ -346,7 +383,7 @@ describe("EventStreamClient", () => {
       {
         headers: async () => {
           calls++;
-          await delay(1);
+          await Promise.resolve();
           return { Authorization: `Bearer token-${calls}`, "X-Extra": "yes" };
         },
       },
@@ -398,12 +435,24 @@ describe("EventStreamClient", () => {
   });
 
   it("drops and reconnects a connection that went silent past the hello's keep-alive", async (t) => {
-    const { server, log } = await setup(t, (_request, response, index) => {
-      openStream(response);
-      response.write(hello(`c${index}`, 50, 1));
-      response.write(`id: ${index + 1}\ndata: ${index}\n\n`);
-      // Then nothing: the socket stays open but silent.
-    });
+    const clock = new FakeClock();
+    const { server, log } = await setup(
+      t,
+      (_request, response, index) => {
+        openStream(response);
+        response.write(hello(`c${index}`, 50, 1));
+        response.write(`id: ${index + 1}\ndata: ${index}\n\n`);
+        // Then nothing: the socket stays open but silent.
+      },
+      { clock },
+    );
+    await until(() => log.events.length === 1, "the first event");
+    clock.advance(149);
+    await settle();
+    assert.equal(server.requests.length, 1, "not dropped before three keep-alive intervals");
+    clock.advance(1);
+    await until(() => log.errors.length === 1, "the timeout");
+    clock.advance(1); // the server's retry
     await server.waitForRequests(2);
     await until(() => server.requests[0]?.closed === true, "the silent connection to be dropped");
     assert.equal(server.requests[1]?.headers["last-event-id"], "1");
@@ -413,37 +462,59 @@ describe("EventStreamClient", () => {
   });
 
   it("keeps a connection that gets pings", async (t) => {
+    const clock = new FakeClock();
+    let write: ((text: string) => void) | undefined;
     const { server, log } = await setup(
       t,
       (_request, response) => {
         openStream(response);
         response.write(hello("c0", 200, 1));
-        const timer = setInterval(() => response.write(": ping\n\n"), 20);
-        response.on("close", () => clearInterval(timer));
+        write = (text) => response.write(text);
       },
-      { keepAliveTimeoutFactor: 5 },
+      { keepAliveTimeoutFactor: 5, clock },
     );
-    await server.waitForRequests(1);
-    await delay(1500);
+    const comments: number[] = [];
+    await until(() => log.hellos.length === 1, "the hello");
+    // Each round: most of the 1000 ms timeout passes, then a ping (and an event, to know it was read) arrives.
+    for (let round = 1; round <= 8; round++) {
+      clock.advance(900);
+      write?.(`: ping\n\nevent: tick\ndata: ${round}\n\n`);
+      await until(() => log.events.length === round, `the event after ping ${round}`);
+      comments.push(round);
+    }
     assert.equal(server.requests.length, 1);
     assert.deepEqual(log.errors, []);
+    // And without pings, the same connection is dropped: the test can fail.
+    clock.advance(1000);
+    await until(() => log.errors[0] instanceof EventStreamTimeoutError, "the timeout once the pings stop");
+    assert.equal(comments.length, 8);
   });
 
   it("uses idleTimeoutMs for a connection without a hello", async (t) => {
+    const clock = new FakeClock();
     const { server, log } = await setup(
       t,
       (_request, response) => {
         openStream(response);
       },
-      { idleTimeoutMs: 100 },
+      { idleTimeoutMs: 100, clock },
     );
+    await until(() => log.states.includes("open"), "the connection");
+    clock.advance(100);
+    await until(() => log.errors.length === 1, "the timeout");
+    clock.advance(20); // the retry delay
     await server.waitForRequests(2);
     assert.ok(log.errors[0] instanceof EventStreamTimeoutError);
     assert.equal(log.errors[0].timeoutMs, 100);
   });
 
   it("times out a request whose response never comes", async (t) => {
-    const { server, log } = await setup(t, () => undefined, { idleTimeoutMs: 100 });
+    const clock = new FakeClock();
+    const { server, log } = await setup(t, () => undefined, { idleTimeoutMs: 100, clock });
+    await server.waitForRequests(1);
+    clock.advance(100);
+    await until(() => log.errors.length === 1, "the timeout");
+    clock.advance(20);
     await server.waitForRequests(2);
     assert.ok(log.errors[0] instanceof EventStreamTimeoutError);
     assert.deepEqual(log.states, []);
@@ -535,7 +606,7 @@ describe("EventStreamClient", () => {
     assert.deepEqual(log.states, ["open", "closed"]);
     await until(() => server.requests[0]?.closed === true, "the server to see the client go");
     write?.("data: 2\n\n");
-    await delay(200);
+    await settle();
     assert.equal(log.events.length, 1);
     assert.equal(server.requests.length, 1);
     assert.deepEqual(await items.next(), { value: { kind: "event", event: log.events[0] }, done: false });
@@ -550,7 +621,7 @@ describe("EventStreamClient", () => {
     });
     client.onAnyEvent(() => client.close());
     await until(() => client.state === "closed", "the client to close");
-    await delay(50);
+    await settle();
     assert.equal(log.events.length, 1);
   });
 
@@ -588,11 +659,20 @@ describe("EventStreamClient", () => {
   it("never connects with an already aborted signal", async (t) => {
     const server = await TestServer.start((_request, response) => openStream(response));
     t.after(() => server.close());
-    const client = new EventStreamClient({ url: server.url(), signal: AbortSignal.abort() });
+    let fetches = 0;
+    const client = new EventStreamClient({
+      url: server.url(),
+      signal: AbortSignal.abort(),
+      fetch: (url, init) => {
+        fetches++;
+        return fetch(url, init);
+      },
+    });
     assert.equal(client.state, "closed");
     assert.deepEqual(client.closed, { reason: "client" });
     assert.deepEqual(await client.events().next(), { value: undefined, done: true });
-    await delay(100);
+    await settle();
+    assert.equal(fetches, 0);
     assert.equal(server.requests.length, 0);
   });
 

@@ -44,7 +44,8 @@ class DemoClient extends ContractClient<DemoArgs, DemoEvent> {
 
 async function setup(t: TestContext, handler: (response: ServerResponse, index: number) => void): Promise<{ server: TestServer; client: DemoClient }> {
   const server = await TestServer.start((_request, response, index) => handler(response, index));
-  const client = new DemoClient("a b", { baseUrl: server.url("/app/"), retryDelayMs: 10 });
+  // A connection of its own, as every client had before they shared one: test/multiplex.test.ts covers sharing.
+  const client = new DemoClient("a b", { baseUrl: server.url("/app/"), retryDelayMs: 10, share: "none" });
   t.after(async () => {
     client.close();
     await server.close();

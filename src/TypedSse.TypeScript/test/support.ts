@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Clock } from "../runtime/index.js";
 
 /** What the test server saw of one request. */
 export interface SeenRequest {
@@ -82,4 +83,62 @@ export async function until(condition: () => boolean, what: string, timeoutMs = 
 
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Lets the event loop run everything already queued (I/O callbacks included), without waiting for any time. */
+export async function settle(rounds = 5): Promise<void> {
+  for (let i = 0; i < rounds; i++) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** A clock that stands still until a test advances it: timers fire in order, synchronously, within advance. */
+export class FakeClock implements Clock {
+  private time = 0;
+  private nextId = 1;
+  private readonly timers = new Map<number, { readonly at: number; readonly callback: () => void }>();
+
+  now(): number {
+    return this.time;
+  }
+
+  setTimeout(callback: () => void, ms: number): unknown {
+    const id = this.nextId++;
+    this.timers.set(id, { at: this.time + Math.max(0, ms), callback });
+    return id;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.timers.delete(handle as number);
+  }
+
+  /** How many timers are waiting. */
+  get pending(): number {
+    return this.timers.size;
+  }
+
+  /** The delays of the waiting timers, from now. */
+  get delays(): number[] {
+    return [...this.timers.values()].map((timer) => timer.at - this.time).sort((a, b) => a - b);
+  }
+
+  /** Moves time forward by `ms`, firing every timer that falls due on the way, those they set included. */
+  advance(ms: number): void {
+    const end = this.time + ms;
+    for (;;) {
+      let due: [number, { readonly at: number; readonly callback: () => void }] | undefined;
+      for (const entry of this.timers) {
+        if (entry[1].at <= end && (due === undefined || entry[1].at < due[1].at)) {
+          due = entry;
+        }
+      }
+      if (due === undefined) {
+        break;
+      }
+      this.timers.delete(due[0]);
+      this.time = due[1].at;
+      due[1].callback();
+    }
+    this.time = end;
+  }
 }
