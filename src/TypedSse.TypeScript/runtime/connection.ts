@@ -143,6 +143,7 @@ export class Connection {
     }
     this.stopped = true;
     this.request?.abort();
+    this.request = undefined;
     this.watchdog?.stop();
     this.wake?.();
   }
@@ -201,6 +202,8 @@ export class Connection {
       },
     );
     this.watchdog = watchdog;
+    // A rejected response belongs to the owner, who may read its body: aborting would cut that short.
+    let handedOver = false;
     try {
       let response: Response;
       try {
@@ -217,6 +220,8 @@ export class Connection {
           discard(response);
           return new EventStreamHttpError(response.status, response.statusText);
         }
+        handedOver = true;
+        this.request = undefined;
         this.stop();
         this.owner.rejected(response);
         return "stop";
@@ -254,7 +259,9 @@ export class Connection {
       watchdog.stop();
       this.watchdog = undefined;
       this.request = undefined;
-      request.abort();
+      if (!handedOver) {
+        request.abort();
+      }
     }
   }
 

@@ -372,11 +372,16 @@ export class LocalHub implements MultiplexListener {
       this.entries.set(subscription.path, subscriptions);
     }
     subscriptions.add(subscription);
-    // A path the connection already carries needs no reconnect: the newcomer is open at once.
-    const hello = this.hellos.get(subscription.path);
-    if (this.currentState === "open" && subscriptions.size > 1 && hello !== undefined) {
-      subscription.state("open");
-      subscription.hello(hello, "");
+    // A path the connection already carries needs no reconnect: the newcomer opens at once (in a microtask, as a
+    // connection would, so that listeners added right after its construction see it).
+    if (subscriptions.size > 1) {
+      queueMicrotask(() => {
+        const hello = this.hellos.get(subscription.path);
+        if (this.currentState === "open" && hello !== undefined && this.entries.get(subscription.path)?.has(subscription) === true) {
+          subscription.state("open");
+          subscription.hello(hello, "");
+        }
+      });
     }
     this.upstream?.changed();
   }
