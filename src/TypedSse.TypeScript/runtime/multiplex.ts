@@ -22,6 +22,8 @@ import type { StreamClose, StreamHello, StreamReset } from "./types.js";
 /** What carries a page's subscriptions: told when the page's set changed, and when the page no longer needs it. */
 export interface Upstream {
   changed(): void;
+  /** A client joined `path` at `position`, before where the connection may be: go back for it. */
+  rewind(path: string, position: string): void;
   close(): void;
 }
 
@@ -257,6 +259,7 @@ export class SharedSubscription implements Transport {
   private dedicated: DedicatedTransport | undefined;
   /** The last id delivered to this client: a relayed or replayed event at or before it is a duplicate. */
   private delivered: string;
+  private behind = false;
 
   constructor(path: string, url: string, settings: ConnectionSettings, sink: StreamSink, lastEventId: string) {
     this.path = path;
@@ -283,10 +286,16 @@ export class SharedSubscription implements Transport {
     if (this.delivered === "") {
       this.delivered = from;
     }
+    // A connection that resumes after where this client is would skip what lies between: wait for the one that
+    // goes back for it (the leader's answer to this tab's position), and take nothing meanwhile.
+    this.behind = from !== "" && compareIds(from, this.delivered) > 0;
     this.sink.hello(hello);
   }
 
   event(event: ServerSentEvent): void {
+    if (this.behind) {
+      return;
+    }
     if (event.lastEventId !== "") {
       if (compareIds(event.lastEventId, this.delivered) <= 0) {
         return;
@@ -297,7 +306,7 @@ export class SharedSubscription implements Transport {
   }
 
   reset(reset: StreamReset): void {
-    if (compareIds(reset.latestEventId, this.delivered) <= 0) {
+    if (this.behind || compareIds(reset.latestEventId, this.delivered) <= 0) {
       return;
     }
     this.delivered = reset.latestEventId;
@@ -372,6 +381,9 @@ export class LocalHub implements MultiplexListener {
       this.entries.set(subscription.path, subscriptions);
     }
     subscriptions.add(subscription);
+    if (subscriptions.size > 1 && subscription.lastEventId !== "") {
+      this.upstream?.rewind(subscription.path, subscription.lastEventId);
+    }
     // A path the connection already carries needs no reconnect: the newcomer opens at once (in a microtask, as a
     // connection would, so that listeners added right after its construction see it).
     if (subscriptions.size > 1) {
@@ -485,7 +497,11 @@ export function pageUpstream(endpoint: string, settings: ConnectionSettings, hub
     () => hub.wanted(),
   );
   connection.update();
-  return { changed: () => connection.update(), close: () => connection.close() };
+  return {
+    changed: () => connection.update(),
+    rewind: (path, position) => connection.rewind(path, position),
+    close: () => connection.close(),
+  };
 }
 
 

@@ -128,6 +128,10 @@ class TabLink implements Upstream {
     }
   }
 
+  rewind(path: string, position: string): void {
+    this.connection?.rewind(path, position);
+  }
+
   close(): void {
     if (this.closed) {
       return;

@@ -12,6 +12,7 @@ import {
   type StreamClose,
   type StreamReset,
 } from "../runtime/index.js";
+import { MuxStream } from "./mux-server.js";
 import { hello, openStream, settle, TestServer, until } from "./support.js";
 
 // A contract client as the generator writes one: a room's stream at /rooms/{room}/events.
@@ -50,60 +51,6 @@ class RoomClient extends ContractClient<RoomArgs, RoomEvent> {
     this.source.on("statechange", (state) => this.log.states.push(state));
     this.source.on("close", (close) => this.log.closes.push(close));
     this.source.on("hello", (value) => this.log.hellos.push(value.connectionId));
-  }
-}
-
-/** One request to the fake multiplexed endpoint, and a writer that speaks its side of docs/protocol.md. */
-class MuxStream {
-  readonly paths: string[];
-  /** The cursor the client sent, entry per subscription. */
-  readonly sent: string[];
-  readonly response: ServerResponse;
-  private readonly cursor: string[];
-
-  constructor(request: IncomingMessage, response: ServerResponse) {
-    const url = new URL(request.url ?? "", "http://localhost");
-    this.paths = url.searchParams.getAll("s");
-    const header = request.headers["last-event-id"];
-    const lastEventId = typeof header === "string" ? header : (url.searchParams.get("lastEventId") ?? "");
-    this.sent = this.paths.map((_path, i) => (lastEventId === "" ? [] : lastEventId.split(","))[i] ?? "");
-    this.cursor = [...this.sent];
-    this.response = response;
-  }
-
-  /** The hello; `newest` gives, for the subscriptions that start now, the newest id of their stream. */
-  hello(newest: readonly string[] = [], refused: ReadonlyMap<number, number> = new Map()): this {
-    this.paths.forEach((_path, i) => {
-      if (refused.has(i)) {
-        this.cursor[i] = "";
-      } else if (this.cursor[i] === "") {
-        this.cursor[i] = newest[i] ?? "";
-      }
-    });
-    const subscriptions = this.paths.map((path, i) =>
-      refused.has(i) ? { path, stream: "Room", refused: refused.get(i) } : { path, stream: "Room", connectionId: `mux-${i}` },
-    );
-    openStream(this.response);
-    this.response.write(
-      `retry: 10\nevent: typedsse:hello\nid: ${this.cursor.join(",")}\ndata: ${JSON.stringify({ connectionId: "mux", keepAliveMs: 15_000, retryMs: 10, subscriptions })}\n\n`,
-    );
-    for (const [i, status] of refused) {
-      this.response.write(`event: ${i}:typedsse:refused\ndata: ${JSON.stringify({ path: this.paths[i], status })}\n\n`);
-    }
-    return this;
-  }
-
-  /** An event of subscription `i`, by the path it names. */
-  event(path: string, id: string, type: string, data: string): this {
-    const i = this.paths.indexOf(path);
-    assert.ok(i >= 0, `${path} is subscribed`);
-    this.cursor[i] = id;
-    this.response.write(`event: ${i}:${type}\nid: ${this.cursor.join(",")}\ndata: ${data}\n\n`);
-    return this;
-  }
-
-  post(path: string, id: string, text: string): this {
-    return this.event(path, id, "posted", JSON.stringify(text));
   }
 }
 

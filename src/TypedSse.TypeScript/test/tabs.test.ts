@@ -1,0 +1,331 @@
+import assert from "node:assert/strict";
+import { describe, test, type TestContext } from "node:test";
+import type { EventStreamError, ServerSentEvent, StreamClose, StreamHello, StreamReset } from "../runtime/index.js";
+import { connectionSettings } from "../runtime/connection.js";
+import { PageHubs } from "../runtime/sharing.js";
+import type { TabChannel, TabEnvironment, TabLocks } from "../runtime/tabs.js";
+import type { StreamSink, Transport } from "../runtime/transport.js";
+import { FakeMuxServer } from "./mux-server.js";
+import { settle, until } from "./support.js";
+
+// The leader/follower protocol in Node, with an in-process stand-in for one origin's Web Locks and BroadcastChannel.
+// tests/TypedSse.TypeScript.Tests/test/browser.test.ts runs the same against the real ones in Chromium.
+
+/** One origin: the locks and channels its tabs share. */
+class FakeOrigin {
+  readonly channels = new Set<FakeChannel>();
+  private readonly locks = new Map<string, { holder: FakeTab | undefined; release: (() => void) | undefined; queue: { tab: FakeTab; grant: () => void }[] }>();
+
+  tab(name: string): FakeTab {
+    return new FakeTab(this, name);
+  }
+
+  request(tab: FakeTab, name: string, signal: AbortSignal, callback: () => Promise<void>): Promise<unknown> {
+    let lock = this.locks.get(name);
+    if (lock === undefined) {
+      lock = { holder: undefined, release: undefined, queue: [] };
+      this.locks.set(name, lock);
+    }
+    const state = lock;
+    return new Promise((resolve, reject) => {
+      const grant = (): void => {
+        state.holder = tab;
+        let released = false;
+        const release = (): void => {
+          if (!released) {
+            released = true;
+            state.holder = undefined;
+            state.release = undefined;
+            resolve(undefined);
+            this.next(state);
+          }
+        };
+        state.release = release;
+        callback().then(release, release);
+      };
+      signal.addEventListener("abort", () => {
+        const index = state.queue.findIndex((entry) => entry.grant === grant);
+        if (index >= 0) {
+          state.queue.splice(index, 1);
+          reject(new DOMException("aborted", "AbortError"));
+        }
+      });
+      state.queue.push({ tab, grant });
+      if (state.holder === undefined) {
+        this.next(state);
+      }
+    });
+  }
+
+  /** A tab's process is gone: the browser releases what it held and forgets what it waited for. */
+  crashed(tab: FakeTab): void {
+    for (const state of this.locks.values()) {
+      state.queue = state.queue.filter((entry) => entry.tab !== tab);
+      if (state.holder === tab) {
+        state.release?.();
+      }
+    }
+  }
+
+  private next(state: { holder: FakeTab | undefined; queue: { tab: FakeTab; grant: () => void }[] }): void {
+    const entry = state.queue.shift();
+    if (entry !== undefined) {
+      state.holder = entry.tab;
+      queueMicrotask(entry.grant);
+    }
+  }
+}
+
+class FakeChannel implements TabChannel {
+  onmessage: ((event: MessageEvent) => void) | null = null;
+  readonly name: string;
+  readonly tab: FakeTab;
+  private readonly origin: FakeOrigin;
+
+  constructor(origin: FakeOrigin, tab: FakeTab, name: string) {
+    this.origin = origin;
+    this.tab = tab;
+    this.name = name;
+    origin.channels.add(this);
+  }
+
+  postMessage(message: unknown): void {
+    if (this.tab.dead) {
+      return;
+    }
+    for (const channel of this.origin.channels) {
+      if (channel !== this && channel.name === this.name) {
+        channel.tab.deliver(this.tab, () => channel.onmessage?.(new MessageEvent("message", { data: structuredClone(message) })));
+      }
+    }
+  }
+
+  close(): void {
+    this.origin.channels.delete(this);
+  }
+}
+
+/** One tab: its environment, its page's hubs, and a fetch that dies with it. */
+class FakeTab implements TabEnvironment {
+  readonly name: string;
+  readonly hubs: PageHubs;
+  readonly locks: TabLocks;
+  dead = false;
+  private readonly origin: FakeOrigin;
+  private readonly leaveListeners: (() => void)[] = [];
+  private readonly requests = new Set<AbortController>();
+  /** Messages to this tab wait here while it is paused (busy), and are lost if their sender dies meanwhile. */
+  private paused = false;
+  private readonly inbox: { readonly from: FakeTab; readonly deliver: () => void }[] = [];
+
+  constructor(origin: FakeOrigin, name: string) {
+    this.origin = origin;
+    this.name = name;
+    this.locks = { request: (lockName, options, callback) => origin.request(this, lockName, options.signal, callback) };
+    this.hubs = new PageHubs(() => this);
+  }
+
+  channel(name: string): TabChannel {
+    return new FakeChannel(this.origin, this, name);
+  }
+
+  onLeave(listener: () => void): void {
+    this.leaveListeners.push(listener);
+  }
+
+  deliver(from: FakeTab, deliver: () => void): void {
+    if (this.dead) {
+      return;
+    }
+    if (this.paused) {
+      this.inbox.push({ from, deliver });
+    } else {
+      // A message posted before its sender died is still delivered, as a browser does.
+      setImmediate(() => {
+        if (!this.dead) {
+          deliver();
+        }
+      });
+    }
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    for (const message of this.inbox.splice(0)) {
+      if (!message.from.dead) {
+        message.deliver();
+      }
+    }
+  }
+
+  readonly fetch = (url: string, init: RequestInit): Promise<Response> => {
+    if (this.dead) {
+      return new Promise(() => undefined);
+    }
+    const controller = new AbortController();
+    this.requests.add(controller);
+    init.signal?.addEventListener("abort", () => controller.abort());
+    return fetch(url, { ...init, signal: controller.signal });
+  };
+
+  /** The page goes away as a closed tab does: `pagehide`. */
+  leave(): void {
+    this.leaveListeners.forEach((listener) => listener());
+  }
+
+  /** The tab's process dies: no goodbye, its requests cut, its lock released by the browser. */
+  crash(): void {
+    this.dead = true;
+    this.requests.forEach((request) => request.abort());
+    this.origin.crashed(this);
+  }
+}
+
+/** What one client of a tab received. */
+class Recorder implements StreamSink {
+  readonly posts: string[] = [];
+  readonly states: string[] = [];
+  readonly hellos: StreamHello[] = [];
+  readonly closes: StreamClose[] = [];
+  state(state: "connecting" | "open"): void {
+    this.states.push(state);
+  }
+  event(event: ServerSentEvent): void {
+    this.posts.push(`${JSON.parse(event.data) as string}@${event.lastEventId}`);
+  }
+  hello(hello: StreamHello): void {
+    this.hellos.push(hello);
+  }
+  reset(_reset: StreamReset): void {}
+  error(_error: EventStreamError): void {}
+  closed(info: StreamClose): void {
+    this.closes.push(info);
+  }
+  get texts(): string[] {
+    return this.posts.map((post) => post.slice(0, post.indexOf("@")));
+  }
+}
+
+const A = "/rooms/a/events";
+const B = "/rooms/b/events";
+
+async function setup(t: TestContext): Promise<{ mux: FakeMuxServer; origin: FakeOrigin; subscribe: (tab: FakeTab, path: string) => { recorder: Recorder; transport: Transport } }> {
+  const mux = await FakeMuxServer.start();
+  const origin = new FakeOrigin();
+  const transports: Transport[] = [];
+  t.after(async () => {
+    transports.forEach((transport) => transport.close());
+    await mux.close();
+  });
+  return {
+    mux,
+    origin,
+    subscribe: (tab, path) => {
+      const recorder = new Recorder();
+      const settings = connectionSettings({ fetch: tab.fetch, retryDelayMs: 10, maxRetryDelayMs: 20 });
+      const transport = tab.hubs.subscribe(mux.server.url(path), { url: mux.server.url("/events"), path }, settings, recorder, "");
+      transports.push(transport);
+      return { recorder, transport };
+    },
+  };
+}
+
+function it(name: string, fn: (t: TestContext) => Promise<void>): void {
+  test(name, { timeout: 30_000 }, fn);
+}
+
+describe("tabs sharing one connection", () => {
+  it("one tab holds one connection for the union of the tabs' streams; each tab gets only its own", async (t) => {
+    const { mux, origin, subscribe } = await setup(t);
+    const first = origin.tab("first");
+    const second = origin.tab("second");
+    const firstA = subscribe(first, A).recorder;
+    const secondA = subscribe(second, A).recorder;
+    const secondB = subscribe(second, B).recorder;
+    await until(() => mux.open.length === 1 && mux.open[0]?.paths.length === 2, "one connection for both streams");
+    await until(() => secondB.states.includes("open") && secondA.states.includes("open"), "the second tab's clients to open");
+    assert.deepEqual([...(mux.open[0]?.paths ?? [])].sort(), [A, B]);
+
+    mux.publish(A, "a1");
+    mux.publish(B, "b1");
+    mux.publish(A, "a2");
+    await until(() => firstA.posts.length === 2 && secondA.posts.length === 2 && secondB.posts.length === 1, "the posts in both tabs");
+    assert.deepEqual(firstA.texts, ["a1", "a2"]);
+    assert.deepEqual(secondA.texts, ["a1", "a2"]);
+    assert.deepEqual(secondB.texts, ["b1"]);
+    assert.deepEqual(secondA.posts, firstA.posts, "the same ids in every tab");
+    assert.equal(secondB.hellos.at(-1)?.connectionId.startsWith("mux-"), true, "a follower gets its subscription's hello");
+    assert.equal(mux.open.length, 1);
+  });
+
+  it("when the leading tab crashes, another takes over from every tab's position: nothing lost, nothing twice", async (t) => {
+    const { mux, origin, subscribe } = await setup(t);
+    const leader = origin.tab("leader");
+    const ahead = origin.tab("ahead");
+    const behind = origin.tab("behind");
+    const recorders = [subscribe(leader, A), subscribe(ahead, A), subscribe(ahead, B), subscribe(behind, A), subscribe(behind, B)].map((s) => s.recorder);
+    const [, aheadA, aheadB, behindA, behindB] = recorders;
+    await until(() => mux.open.length === 1 && mux.open[0]?.paths.length === 2 && recorders.every((r) => r.states.includes("open")), "the shared connection");
+
+    const published = { [A]: [] as string[], [B]: [] as string[] };
+    const publish = (path: typeof A | typeof B, count: number): void => {
+      for (let i = 0; i < count; i++) {
+        const text = `${path === A ? "a" : "b"}${published[path].length + 1}`;
+        published[path].push(text);
+        mux.publish(path, text);
+      }
+    };
+    publish(A, 3);
+    publish(B, 3);
+    await until(() => behindA?.posts.length === 3 && behindB?.posts.length === 3, "the first posts everywhere");
+
+    // The tab behind is busy: what the leader relays to it waits, and dies with the leader.
+    behind.pause();
+    publish(A, 2);
+    publish(B, 2);
+    await until(() => aheadA?.posts.length === 5 && aheadB?.posts.length === 5, "the next posts in the tab ahead");
+    leader.crash();
+    publish(A, 2); // while no tab holds a connection: only the server's history has them
+    behind.resume();
+    await until(() => mux.open.length === 1 && mux.open[0]?.response.writableEnded === false, "the new leader's connection");
+    publish(A, 2);
+    publish(B, 1);
+
+    for (const [recorder, path] of [[aheadA, A], [aheadB, B], [behindA, A], [behindB, B]] as const) {
+      await until(() => recorder?.texts.length === published[path].length, `every post of ${path} in each tab`).catch((error: unknown) => {
+        console.log(JSON.stringify({ published, recorders: recorders.map((r) => r.posts), streams: mux.streams.map((s) => [s.paths, s.sent]) }));
+        throw error;
+      });
+    }
+    await settle();
+    assert.deepEqual(aheadA?.texts, published[A]);
+    assert.deepEqual(behindA?.texts, published[A]);
+    assert.deepEqual(aheadB?.texts, published[B]);
+    assert.deepEqual(behindB?.texts, published[B]);
+    assert.equal(new Set(behindA?.posts).size, behindA?.posts.length, "no id twice");
+  });
+
+  it("a tab that closes hands the connection over; a tab's last closed client lets go of its streams", async (t) => {
+    const { mux, origin, subscribe } = await setup(t);
+    const first = origin.tab("first");
+    const second = origin.tab("second");
+    const firstB = subscribe(first, B);
+    const secondA = subscribe(second, A).recorder;
+    await until(() => mux.open.length === 1 && mux.open[0]?.paths.length === 2 && secondA.states.includes("open"), "the shared connection");
+    const a1 = mux.publish(A, "a1");
+    await until(() => secondA.posts.length === 1, "the first post");
+
+    first.leave();
+    firstB.transport.close();
+    await until(() => mux.open.length === 1 && mux.open[0]?.paths.length === 1, "the second tab's own connection");
+    assert.deepEqual(mux.open[0]?.paths, [A]);
+    assert.equal(mux.open[0]?.sent[0], a1, "the new leader resumes from where the tabs are");
+    mux.publish(A, "a2");
+    await until(() => secondA.posts.length === 2, "the post after the handover");
+    assert.deepEqual(secondA.texts, ["a1", "a2"]);
+  });
+});
