@@ -21,6 +21,9 @@ internal sealed class InMemoryEventLog(IEventSink sink, IOptions<TypedSseOptions
     public ValueTask<HistoryRead> ReadAfterAsync(string stream, long lastEventId, CancellationToken cancellationToken) =>
         new(GetLog(stream).ReadAfter(lastEventId, time.GetUtcNow()));
 
+    public ValueTask<long> ReadLatestEventIdAsync(string stream, CancellationToken cancellationToken) =>
+        new(GetLog(stream).LatestId);
+
     private StreamLog GetLog(string stream) =>
         _streams.GetOrAdd(stream, static (_, state) => new StreamLog(state.options.Value, state.time.GetUtcNow()), (options, time));
 
@@ -42,6 +45,17 @@ internal sealed class InMemoryEventLog(IEventSink sink, IOptions<TypedSseOptions
             _firstId = now.ToUnixTimeMilliseconds() * 1000;
             _lastId = _firstId - 1;
             _unavailableUpTo = _lastId;
+        }
+
+        public long LatestId
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _lastId;
+                }
+            }
         }
 
         public long Append(EventDraft draft, IEventSink sink, DateTimeOffset now)

@@ -62,7 +62,7 @@ public sealed class EventStreamResponse
         var frame = new System.Buffers.ArrayBufferWriter<byte>(text.Length + 8);
         SseFrameWriter.WriteComment(frame, text);
         SseFrameWriter.WriteNewLine(frame);
-        return Connection.EnqueueWaitingAsync(new OutboundFrame(frame.WrittenMemory, 0), cancellationToken);
+        return Connection.Output.EnqueueWaitingAsync(new OutboundFrame(frame.WrittenMemory), cancellationToken);
     }
 
     /// <summary>Tells the client to wait <paramref name="delay"/> before reconnecting.</summary>
@@ -72,12 +72,12 @@ public sealed class EventStreamResponse
         var frame = new System.Buffers.ArrayBufferWriter<byte>(24);
         SseFrameWriter.WriteRetry(frame, (long)delay.TotalMilliseconds);
         SseFrameWriter.WriteNewLine(frame);
-        return Connection.EnqueueWaitingAsync(new OutboundFrame(frame.WrittenMemory, 0), cancellationToken);
+        return Connection.Output.EnqueueWaitingAsync(new OutboundFrame(frame.WrittenMemory), cancellationToken);
     }
 
     private ValueTask SendFrameAsync(string? eventName, byte[] payload, string? id, CancellationToken cancellationToken)
     {
-        return Connection.EnqueueWaitingAsync(new OutboundFrame(SseFrameWriter.FrameEvent(eventName, id, payload), 0), cancellationToken);
+        return Connection.Output.EnqueueWaitingAsync(new OutboundFrame(SseFrameWriter.FrameEvent(eventName, id, payload)), cancellationToken);
     }
 
     private static void Validate(string? eventName, string? id)

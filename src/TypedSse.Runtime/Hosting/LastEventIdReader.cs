@@ -44,7 +44,7 @@ internal static class LastEventIdReader
         return null;
     }
 
-    private static (string? Value, string Source) ReadRaw(HttpRequest request)
+    public static (string? Value, string Source) ReadRaw(HttpRequest request)
     {
         var header = request.Headers[HeaderName];
         if (header.Count > 0 && !string.IsNullOrEmpty(header[0]))

@@ -48,6 +48,7 @@ public static class TypedSseServiceCollectionExtensions
                 sp.GetRequiredService<IEventBackplane>(),
                 sp.GetRequiredService<IEventHistory>(),
                 sp.GetRequiredService<TypedSseMetrics>(),
+                sp.GetRequiredService<ConnectionTracker>(),
                 sp.GetRequiredService<IOptions<TypedSseOptions>>(),
                 sp.GetRequiredService<IOptions<JsonOptions>>()));
             services.TryAddSingleton<EventStreamServer>();

@@ -33,10 +33,14 @@ public sealed class StreamEvent
         int lineBreaks = span.Count((byte)'\n') + span.Count((byte)'\r');
         var frame = new ArrayBufferWriter<byte>(data.Length + (lineBreaks * 7) + (eventName?.Length * 3 ?? 0) + 48);
         SseFrameWriter.WriteEventHeader(frame, eventName, id);
-        int dataStart = frame.WrittenCount + SseFrameWriter.DataPrefixLength;
+        int dataLinesStart = frame.WrittenCount;
+        int dataStart = dataLinesStart + SseFrameWriter.DataPrefixLength;
         SseFrameWriter.WriteData(frame, span);
         SseFrameWriter.WriteNewLine(frame);
         Frame = frame.WrittenMemory;
+        DataLines = Frame[dataLinesStart..];
+        // A named frame starts with "event: ", the name and a line feed.
+        EventNameBytes = string.IsNullOrEmpty(eventName) ? default : Frame[7..Frame.Span.IndexOf((byte)'\n')];
         // A single-line payload sits whole inside the frame, so keep one copy of it.
         Data = lineBreaks == 0 ? Frame.Slice(dataStart, data.Length) : data;
     }
@@ -61,4 +65,10 @@ public sealed class StreamEvent
 
     /// <summary>The complete <c>text/event-stream</c> bytes of the event, ending with the blank line.</summary>
     public ReadOnlyMemory<byte> Frame { get; }
+
+    /// <summary>The end of <see cref="Frame"/> from its first <c>data:</c> line on, for responses that write their own header lines.</summary>
+    internal ReadOnlyMemory<byte> DataLines { get; }
+
+    /// <summary>The event type as UTF-8, a slice of <see cref="Frame"/>; empty for <c>message</c>.</summary>
+    internal ReadOnlyMemory<byte> EventNameBytes { get; }
 }
