@@ -19,6 +19,27 @@ var app = builder.Build();
 
 var attempts = new ConcurrentQueue<(string Room, string? Authorization, string? LastEventId)>();
 var bodies = new ConcurrentDictionary<HttpContext, (string Room, MutableResponseBody Body)>();
+var openStreams = new ConcurrentDictionary<HttpContext, string>();
+
+// Counts the event-stream responses in flight, single or multiplexed: what the browser holds connections for.
+app.Use(async (context, next) =>
+{
+    if (!context.Request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.Ordinal))
+    {
+        await next(context);
+        return;
+    }
+
+    openStreams[context] = context.Request.Path + context.Request.QueryString;
+    try
+    {
+        await next(context);
+    }
+    finally
+    {
+        openStreams.TryRemove(context, out _);
+    }
+});
 
 // Lets a test silence one connection: after a mute, nothing reaches the client, not even pings.
 app.Use(async (context, next) =>
@@ -45,16 +66,21 @@ app.Use(async (context, next) =>
 app.MapBroadEvents(configure: options => options.OnConnecting = context =>
 {
     var request = context.HttpContext.Request;
-    var room = (string)request.RouteValues["room"]!;
+    var room = (string)context.RouteValues["room"]!;
     attempts.Enqueue((room, request.Headers.Authorization.ToString() is { Length: > 0 } authorization ? authorization : null, request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } id ? id : null));
     if (room == "stop")
     {
         context.Reject(StatusCodes.Status204NoContent);
     }
+    else if (room == "forbidden")
+    {
+        context.Reject(StatusCodes.Status403Forbidden);
+    }
 
     return ValueTask.CompletedTask;
 });
 app.MapClockEvents();
+app.MapEventStreams("/events");
 
 // The room comes in the query, so that a test can name any room the client can encode into the stream's route.
 var control = app.MapGroup("/control");
@@ -85,6 +111,7 @@ control.MapPost("/mute", (string room) =>
     muted.ForEach(static b => b.Body.Mute());
     return Results.Ok(muted.Count);
 });
+control.MapGet("/streams", () => openStreams.Values.Order(StringComparer.Ordinal).ToList());
 control.MapGet("/connections", (string room, EventStreams streams) => streams["broad"].Connections.Count(c => RoomOf(c) == room));
 control.MapGet("/attempts", (string room) =>
     attempts.Where(a => a.Room == room).Select(static a => new { a.Authorization, a.LastEventId }).ToList());
@@ -108,4 +135,4 @@ var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAdd
 Console.WriteLine($"TYPEDSSE_TEST_SERVER {address}");
 await app.WaitForShutdownAsync();
 
-static string? RoomOf(EventStreamConnection connection) => connection.HttpContext.Request.RouteValues["room"] as string;
+static string? RoomOf(EventStreamConnection connection) => connection.RouteValues["room"] as string;

@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import type { BroadEventsEvent } from "../generated/broad-events.js";
 import { sampleArgs, sampleEvents } from "./samples.js";
 import { TestServer, waitFor } from "./server.js";
@@ -20,15 +20,18 @@ let browser: Browser;
 
 before(async () => {
   mkdirSync(root, { recursive: true });
-  await build({
-    entryPoints: [join(projectDirectory, "browser", "page.ts")],
-    bundle: true,
-    format: "esm",
-    target: "es2020",
-    outfile: join(root, "page.js"),
-    logLevel: "error",
-  });
+  for (const name of ["page", "shared"]) {
+    await build({
+      entryPoints: [join(projectDirectory, "browser", `${name}.ts`)],
+      bundle: true,
+      format: "esm",
+      target: "es2020",
+      outfile: join(root, `${name}.js`),
+      logLevel: "error",
+    });
+  }
   writeFileSync(join(root, "index.html"), '<!doctype html>\n<meta charset="utf-8">\n<title>TypedSse</title>\n<script type="module" src="page.js"></script>\n');
+  writeFileSync(join(root, "shared.html"), '<!doctype html>\n<meta charset="utf-8">\n<title>TypedSse tabs</title>\n<script type="module" src="shared.js"></script>\n');
   server = await TestServer.start({ TYPEDSSE_BROWSER_ROOT: root });
   browser = await chromium.launch({
     executablePath: chromiumPath,
@@ -63,4 +66,84 @@ test("in headless Chromium, a page using the bundled generated client receives t
     sampleEvents,
   );
   await page.close();
+});
+
+/** The event-stream responses the server has open, by path and query. */
+async function openStreams(): Promise<string[]> {
+  return (await server.get("streams", {})) as string[];
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+async function openTab(context: BrowserContext, rooms: readonly string[]): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${server.url}/browser/shared.html?rooms=${encodeURIComponent(rooms.join(","))}`);
+  await waitFor(`the clients of ${rooms.join(", ")} to open`, () =>
+    page.evaluate((names) => names.every((name) => window.shared?.rooms[name]?.hello !== undefined), rooms),
+  );
+  return page;
+}
+
+async function values(page: Page, room: string): Promise<number[]> {
+  return page.evaluate((name) => [...(window.shared.rooms[name]?.values ?? [])], room);
+}
+
+test("two tabs of one origin share one event-stream connection; each tab gets only its own rooms' events", async () => {
+  const context = await browser.newContext();
+  try {
+    const first = await openTab(context, ["tabs a"]);
+    const second = await openTab(context, ["tabs b", "tabs a"]);
+    await waitFor("one connection for both tabs", async () => (await openStreams()).length === 1);
+    const [stream] = await openStreams();
+    assert.match(stream ?? "", /^\/events\?/);
+    assert.equal(new URLSearchParams((stream ?? "").slice("/events?".length)).getAll("s").length, 2, "the union, each room once");
+
+    await server.post("count", { room: "tabs a", from: "1", to: "3" });
+    await server.post("count", { room: "tabs b", from: "1", to: "2" });
+    await waitFor("every count in both tabs", async () => (await values(second, "tabs a")).length === 3 && (await values(second, "tabs b")).length === 2 && (await values(first, "tabs a")).length === 3);
+    assert.deepEqual(await values(first, "tabs a"), [1, 2, 3]);
+    assert.deepEqual(await values(second, "tabs a"), [1, 2, 3]);
+    assert.deepEqual(await values(second, "tabs b"), [1, 2]);
+    assert.equal(await first.evaluate(() => window.shared.rooms["tabs b"]), undefined, "the first tab never sees the second tab's room");
+    assert.deepEqual(await first.evaluate(() => window.shared.rooms["tabs a"]?.states), ["open"]);
+    assert.deepEqual(await second.evaluate(() => window.shared.rooms["tabs b"]?.states), ["open"], "a follower tab sees the state too");
+    assert.equal((await openStreams()).length, 1);
+  } finally {
+    await context.close();
+  }
+});
+
+test("closing the leading tab during a steady publish: another takes over, and each room's events arrive exactly once", async () => {
+  const context = await browser.newContext();
+  try {
+    const leader = await openTab(context, ["takeover x"]);
+    const follower = await openTab(context, ["takeover x", "takeover y"]);
+    const other = await openTab(context, ["takeover y"]);
+    await waitFor("one connection for the three tabs", async () => (await openStreams()).length === 1);
+    await server.post("count", { room: "takeover x", from: "1", to: "20" });
+    await server.post("count", { room: "takeover y", from: "1", to: "20" });
+    await waitFor("the first counts", async () => (await values(follower, "takeover x")).length === 20 && (await values(other, "takeover y")).length === 20);
+
+    // The leader goes while the server publishes: what it had not relayed is replayed to the tab that takes over.
+    const publishing = Promise.all([
+      server.post("count", { room: "takeover x", from: "21", to: "400" }),
+      server.post("count", { room: "takeover y", from: "21", to: "400" }),
+    ]);
+    await leader.close();
+    await publishing;
+    await server.post("count", { room: "takeover x", from: "401", to: "420" });
+    await server.post("count", { room: "takeover y", from: "401", to: "420" });
+
+    await waitFor("every count in the tabs that stayed", async () =>
+      (await values(follower, "takeover x")).length >= 420 && (await values(follower, "takeover y")).length >= 420 && (await values(other, "takeover y")).length >= 420,
+    );
+    assert.deepEqual(await values(follower, "takeover x"), range(1, 420));
+    assert.deepEqual(await values(follower, "takeover y"), range(1, 420));
+    assert.deepEqual(await values(other, "takeover y"), range(1, 420));
+    await waitFor("one connection again", async () => (await openStreams()).length === 1);
+  } finally {
+    await context.close();
+  }
 });

@@ -10,8 +10,10 @@ import { ClockEventsClient } from "../generated/clock-events.js";
 import { EventStreamTimeoutError, type StreamReset } from "../generated/typedsse/index.js";
 import { sampleArgs, sampleEvents } from "./samples.js";
 import { TestServer, waitFor } from "./server.js";
-import { collect, route, type Attempt } from "./support.js";
+import { collect, FakeClock, route, settle, type Attempt } from "./support.js";
 
+// These clients each hold a connection of their own to their stream's endpoint (share: "none"), as every client
+// did before connections were shared; test/multiplex.test.ts runs the shared connection against the same server.
 describe("the generated client against the test server on Kestrel", () => {
   let server: TestServer;
   const clients: { close(): void }[] = [];
@@ -26,7 +28,7 @@ describe("the generated client against the test server on Kestrel", () => {
   });
 
   function connect(room: string, options: Omit<ConstructorParameters<typeof BroadEventsClient>[1], "baseUrl"> = {}): BroadEventsClient {
-    const client = new BroadEventsClient(route(room), { ...options, baseUrl: server.url });
+    const client = new BroadEventsClient(route(room), { ...options, baseUrl: server.url, share: "none" });
     clients.push(client);
     return client;
   }
@@ -179,7 +181,9 @@ describe("the generated client against the test server on Kestrel", () => {
 
   test("the watchdog reconnects a connection on which the server went silent", async () => {
     const room = "silent";
-    const client = connect(room);
+    // The watchdog and the backoff run on a clock the test advances: no real seconds of silence are waited.
+    const clock = new FakeClock();
+    const client = connect(room, { clock });
     const errors: unknown[] = [];
     client.source.on("error", (error) => errors.push(error));
     let hellos = 0;
@@ -193,6 +197,12 @@ describe("the generated client against the test server on Kestrel", () => {
     // From now on the server writes nothing to this connection, not even pings; its connection stays open.
     assert.equal(await server.post("mute", { room }), 1);
     await server.post("count", { room, from: "2", to: "2" });
+    clock.advance(2999);
+    await settle();
+    assert.equal(hellos, 1, "not dropped before three keep-alive intervals (the server's is 1 s)");
+    clock.advance(1);
+    await waitFor("the timeout", () => errors.some((error) => error instanceof EventStreamTimeoutError));
+    clock.advance(200); // the server's retry
 
     await waitFor("the missed count, replayed after the reconnect", () => values.length === 2);
     assert.deepEqual(values, [1, 2]);
@@ -217,7 +227,7 @@ describe("the generated client against the test server on Kestrel", () => {
   });
 
   test("a contract without route parameters takes only options; the base URL may end with a slash", async () => {
-    const client = new ClockEventsClient({ baseUrl: `${server.url}/` });
+    const client = new ClockEventsClient({ baseUrl: `${server.url}/`, share: "none" });
     clients.push(client);
     assert.equal(client.url, `${server.url}/clock`);
     const ticks: number[] = [];

@@ -1,4 +1,5 @@
 import type { BroadEventsRoute } from "../generated/broad-events.js";
+import type { Clock } from "../generated/typedsse/index.js";
 
 /** Route values of the broad contract for one room: every typed route parameter kind. */
 export function route(room: string): BroadEventsRoute {
@@ -18,4 +19,46 @@ export function collect<T>(iterable: AsyncIterable<T>, into: T[]): Promise<unkno
 export interface Attempt {
   readonly authorization: string | null;
   readonly lastEventId: string | null;
+}
+
+/** Lets the event loop run everything already queued (I/O callbacks included), without waiting for any time. */
+export async function settle(rounds = 5): Promise<void> {
+  for (let i = 0; i < rounds; i++) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** A clock that stands still until the test advances it; timers fire in order, within {@link FakeClock.advance}. */
+export class FakeClock implements Clock {
+  private time = 0;
+  private nextId = 1;
+  private readonly timers = new Map<number, { readonly at: number; readonly callback: () => void }>();
+
+  now(): number {
+    return this.time;
+  }
+
+  setTimeout(callback: () => void, ms: number): unknown {
+    const id = this.nextId++;
+    this.timers.set(id, { at: this.time + Math.max(0, ms), callback });
+    return id;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.timers.delete(handle as number);
+  }
+
+  advance(ms: number): void {
+    const end = this.time + ms;
+    for (;;) {
+      const due = [...this.timers].filter(([, timer]) => timer.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
+      if (due === undefined) {
+        break;
+      }
+      this.timers.delete(due[0]);
+      this.time = due[1].at;
+      due[1].callback();
+    }
+    this.time = end;
+  }
 }

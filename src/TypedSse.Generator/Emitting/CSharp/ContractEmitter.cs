@@ -130,7 +130,7 @@ internal static partial class ContractEmitter
                 var onConnecting = options.OnConnecting;
                 options.OnConnecting = context =>
                 {
-                    if (!TryGetRouteTopic(context.HttpContext.Request.RouteValues, out var topic))
+                    if (!TryGetRouteTopic(context.RouteValues, out var topic))
                     {
                         context.Reject(global::Microsoft.AspNetCore.Http.StatusCodes.Status404NotFound);
                         return default;
