@@ -46,6 +46,9 @@ export function browserTabs(): TabEnvironment | undefined {
   };
 }
 
+/** How often the leading tab asks the others what they subscribe to, and forgets those that did not answer. */
+const ROLL_CALL_MS = 10_000;
+
 /** A subscription's end, as it crosses tabs. */
 type WireClose = { readonly reason: StreamClose["reason"]; readonly status?: number; readonly message?: string };
 
@@ -100,6 +103,9 @@ class TabLink implements Upstream {
   private readonly followers = new Map<string, Map<string, string>>();
   private state: "connecting" | "open" = "connecting";
   private readonly hellos = new Map<string, { readonly hello: StreamHello; readonly from: string }>();
+  /** The followers heard from since the last roll call: one that stays silent through a whole round has crashed. */
+  private heard = new Set<string>();
+  private rollCall: unknown;
   private release: (() => void) | undefined;
   private closed = false;
 
@@ -140,6 +146,9 @@ class TabLink implements Upstream {
     this.post({ t: "bye", from: this.id });
     this.connection?.close();
     this.connection = undefined;
+    if (this.rollCall !== undefined) {
+      this.settings.clock.clearTimeout(this.rollCall);
+    }
     this.pending.abort();
     this.release?.();
     this.channel.close();
@@ -158,6 +167,29 @@ class TabLink implements Upstream {
     // Every tab answers with what it has; a tab that is behind this one makes the connection go back for it.
     this.post({ t: "leader", from: this.id });
     this.connection.update();
+    this.scheduleRollCall();
+  }
+
+  /** Asks the tabs again now and then, and forgets those that no longer answer (a crashed tab says no goodbye). */
+  private scheduleRollCall(): void {
+    this.rollCall = this.settings.clock.setTimeout(() => {
+      if (this.closed || this.connection === undefined) {
+        return;
+      }
+      let forgot = false;
+      for (const follower of [...this.followers.keys()]) {
+        if (!this.heard.has(follower)) {
+          this.followers.delete(follower);
+          forgot = true;
+        }
+      }
+      this.heard = new Set();
+      if (forgot) {
+        this.connection.update();
+      }
+      this.post({ t: "leader", from: this.id });
+      this.scheduleRollCall();
+    }, ROLL_CALL_MS);
   }
 
   /** The union of every tab's subscriptions, each at the lowest position a tab has reached. */
@@ -226,6 +258,7 @@ class TabLink implements Upstream {
         if (connection !== undefined) {
           const subs = new Map(message.subs);
           this.followers.set(message.from, subs);
+          this.heard.add(message.from);
           for (const [path, position] of subs) {
             connection.rewind(path, position);
           }

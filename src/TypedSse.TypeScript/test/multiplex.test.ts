@@ -368,4 +368,15 @@ describe("clients sharing a multiplexed connection", () => {
     const urls = server.requests.map((request) => request.url).sort();
     assert.deepEqual(urls, ["/rooms/own/events", `/sse?s=${encodeURIComponent("/rooms/shared/events")}`]);
   });
+
+  it("share per page by default where the platform has no Web Locks (Node)", async (t) => {
+    const { server, streams, connect } = await setup(t, (stream) => {
+      stream.hello(["10", "20"]).post(B, "21", "b1");
+    });
+    connect("a", { share: "browser" });
+    const b = connect("b", { share: "browser" });
+    await until(() => b.log.posts.length === 1, "the post");
+    assert.equal(server.requests.length, 1);
+    assert.deepEqual(streams[0]?.paths, [A, B]);
+  });
 });

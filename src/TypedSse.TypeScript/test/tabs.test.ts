@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, test, type TestContext } from "node:test";
-import type { EventStreamError, ServerSentEvent, StreamClose, StreamHello, StreamReset } from "../runtime/index.js";
+import type { Clock, EventStreamError, ServerSentEvent, StreamClose, StreamHello, StreamReset } from "../runtime/index.js";
 import { connectionSettings } from "../runtime/connection.js";
 import { PageHubs } from "../runtime/sharing.js";
 import type { TabChannel, TabEnvironment, TabLocks } from "../runtime/tabs.js";
 import type { StreamSink, Transport } from "../runtime/transport.js";
 import { FakeMuxServer } from "./mux-server.js";
-import { settle, until } from "./support.js";
+import { FakeClock, settle, until } from "./support.js";
 
 // The leader/follower protocol in Node, with an in-process stand-in for one origin's Web Locks and BroadcastChannel.
 // tests/TypedSse.TypeScript.Tests/test/browser.test.ts runs the same against the real ones in Chromium.
@@ -213,7 +213,7 @@ class Recorder implements StreamSink {
 const A = "/rooms/a/events";
 const B = "/rooms/b/events";
 
-async function setup(t: TestContext): Promise<{ mux: FakeMuxServer; origin: FakeOrigin; subscribe: (tab: FakeTab, path: string) => { recorder: Recorder; transport: Transport } }> {
+async function setup(t: TestContext, clock?: Clock): Promise<{ mux: FakeMuxServer; origin: FakeOrigin; subscribe: (tab: FakeTab, path: string) => { recorder: Recorder; transport: Transport } }> {
   const mux = await FakeMuxServer.start();
   const origin = new FakeOrigin();
   const transports: Transport[] = [];
@@ -226,7 +226,7 @@ async function setup(t: TestContext): Promise<{ mux: FakeMuxServer; origin: Fake
     origin,
     subscribe: (tab, path) => {
       const recorder = new Recorder();
-      const settings = connectionSettings({ fetch: tab.fetch, retryDelayMs: 10, maxRetryDelayMs: 20 });
+      const settings = connectionSettings({ fetch: tab.fetch, retryDelayMs: 10, maxRetryDelayMs: 20, ...(clock !== undefined ? { clock } : {}) });
       const transport = tab.hubs.subscribe(mux.server.url(path), { url: mux.server.url("/events"), path }, settings, recorder, "");
       transports.push(transport);
       return { recorder, transport };
@@ -327,5 +327,23 @@ describe("tabs sharing one connection", () => {
     mux.publish(A, "a2");
     await until(() => secondA.posts.length === 2, "the post after the handover");
     assert.deepEqual(secondA.texts, ["a1", "a2"]);
+  });
+
+  it("the leading tab forgets a tab that crashed once it misses a roll call, and drops its streams", async (t) => {
+    const clock = new FakeClock();
+    const { mux, origin, subscribe } = await setup(t, clock);
+    const leader = origin.tab("leader");
+    const follower = origin.tab("follower");
+    subscribe(leader, A);
+    subscribe(follower, B);
+    await until(() => mux.open.length === 1 && mux.open[0]?.paths.length === 2, "the shared connection");
+
+    follower.crash();
+    clock.advance(10_000); // the roll call the follower can no longer answer
+    await settle();
+    assert.equal(mux.open[0]?.paths.length, 2, "a tab is only forgotten after a whole silent round");
+    clock.advance(10_000);
+    await until(() => mux.open.length === 1 && mux.open[0]?.paths.length === 1, "the connection without the crashed tab's stream");
+    assert.deepEqual(mux.open[0]?.paths, [A]);
   });
 });
