@@ -97,10 +97,13 @@ export class MultiplexedConnection {
     }
     const own = this.positions.get(path);
     const started = this.startedFrom.get(path);
-    if (own === undefined || compareIds(position, own) < 0) {
+    if (started === undefined) {
+      // Not on the request yet: the request that adds it starts from the lowest position reported.
+      if (own === undefined || compareIds(position, own) < 0) {
+        this.positions.set(path, position);
+      }
+    } else if (started !== "" && compareIds(position, started) < 0) {
       this.positions.set(path, position);
-    }
-    if (started !== undefined && started !== "" && compareIds(position, started) < 0) {
       this.connection?.reconnect();
     }
   }
