@@ -9,16 +9,15 @@ namespace TypedSse.Runtime.Tests;
 
 public class FramingTests
 {
+    private static readonly DateTimeOffset Published = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+
     [Fact]
     public void Event_frames_match_the_golden_file()
     {
+        // Stream events as production frames them: once, when the history creates the StreamEvent.
         var output = new StringBuilder();
-        void Frame(string? name, long id, string data)
-        {
-            var writer = new ArrayBufferWriter<byte>();
-            SseFrameWriter.WriteEvent(writer, name, id, Encoding.UTF8.GetBytes(data));
-            output.Append(Encoding.UTF8.GetString(writer.WrittenSpan));
-        }
+        void Frame(string? name, long id, string data) =>
+            output.Append(Encoding.UTF8.GetString(new StreamEvent("s", id, name, Encoding.UTF8.GetBytes(data), default, Published).Frame.Span));
 
         Frame("messagePosted", 1, """{"user":"ada","text":"hi"}""");
         Frame(null, 2, "plain message");
@@ -29,12 +28,42 @@ public class FramingTests
         Golden.Match("frames.txt", output.ToString());
     }
 
+    [Fact]
+    public void Connection_frames_match_the_golden_file()
+    {
+        // Everything else a connection writes: the hello and a reset, per-connection sends with and without an id,
+        // a retry and a comment on their own.
+        var output = new ArrayBufferWriter<byte>();
+        ControlEvents.WritePreamble(output, "c0nnect10n", TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(2500));
+        ControlEvents.WriteReset(output, ControlEvents.HistoryGapReason, 7, 1795269600000950);
+        output.Write(SseFrameWriter.FrameEvent("snapshot", """{"a":1}"""u8).Span);
+        output.Write(SseFrameWriter.FrameEvent(null, "two\nlines"u8, id: "custom-7").Span);
+        output.Write(SseFrameWriter.FrameEvent("forget", "x"u8, id: "").Span);
+        output.Write(SseFrameWriter.FrameRetry(TimeSpan.FromSeconds(1)).Span);
+        output.Write(SseFrameWriter.FrameComment("two\nlines").Span);
+        Golden.Match("connection-frames.txt", Encoding.UTF8.GetString(output.WrittenSpan));
+    }
+
+    [Theory]
+    [InlineData(null, "data: x\n\n")]
+    [InlineData("e", "data: x\n\n")]
+    [InlineData("e", "data: a\ndata: b\n\n")]
+    public void A_stream_events_data_lines_are_the_end_of_its_frame_after_its_own_header_lines(string? name, string dataLines)
+    {
+        string data = dataLines.Replace("data: ", "").TrimEnd('\n').Replace("\n", "\r\n");
+        var streamEvent = new StreamEvent("s", 42, name, Encoding.UTF8.GetBytes(data), default, Published);
+
+        string header = Encoding.UTF8.GetString(streamEvent.Frame.Span[..^streamEvent.DataLines.Length]);
+        Assert.Equal(name is null ? "id: 42\n" : $"event: {name}\nid: 42\n", header);
+        Assert.Equal(dataLines, Encoding.UTF8.GetString(streamEvent.DataLines.Span));
+    }
+
     [Theory]
     [InlineData("bad\nname")]
     [InlineData("bad\rname")]
     public void An_event_name_with_a_line_break_is_rejected_naming_the_value(string name)
     {
-        var error = Assert.Throws<ArgumentException>(() => SseFrameWriter.ValidateEventName(name, "eventName"));
+        var error = Assert.Throws<ArgumentException>(() => EventFields.ThrowIfInvalidEventName(name, "eventName"));
         Assert.Contains("bad\\u000", error.Message);
         Assert.Equal("eventName", error.ParamName);
     }
@@ -45,8 +74,21 @@ public class FramingTests
     [InlineData("1\02")]
     public void An_id_with_a_control_character_is_rejected_naming_the_value(string id)
     {
-        var error = Assert.Throws<ArgumentException>(() => SseFrameWriter.ValidateId(id, "id"));
+        var error = Assert.Throws<ArgumentException>(() => EventFields.ThrowIfInvalidId(id, "id"));
         Assert.Contains("1\\u00", error.Message);
+    }
+
+    [Fact]
+    public void Values_that_enter_without_a_publish_are_checked_where_they_enter()
+    {
+        // A backplane builds stream events from its own store, and drafts can be made by hand; both are framed
+        // without another check, so their constructors are where a bad name is stopped.
+        var streamEvent = Assert.Throws<ArgumentException>(() => new StreamEvent("s", 1, "a\nb", "1"u8.ToArray(), default, Published));
+        Assert.Equal("eventName", streamEvent.ParamName);
+        Assert.Throws<ArgumentException>(() => new TypedSse.History.EventDraft("s", "a\rb", "1"u8.ToArray(), default));
+        var draft = new TypedSse.History.EventDraft("s", "ok", "1"u8.ToArray(), default);
+        Assert.Throws<ArgumentException>(() => draft with { EventName = "a\nb" });
+        Assert.Equal(("s", "ok"), (draft.Stream, draft.EventName));
     }
 
     [Fact]

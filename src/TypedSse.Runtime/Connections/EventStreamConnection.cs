@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Http;
 using TypedSse.Diagnostics;
 using TypedSse.Framing;
 using TypedSse.Connections;
-using TypedSse.Streams;
 
 namespace TypedSse;
 
@@ -90,9 +89,9 @@ public sealed class EventStreamConnection
     /// <exception cref="ArgumentException">The event name contains CR or LF.</exception>
     public bool Send<T>(string? eventName, T data)
     {
-        SseFrameWriter.ValidateEventName(eventName, nameof(eventName));
+        EventFields.ThrowIfInvalidEventName(eventName, nameof(eventName));
         var payload = PayloadEncoder.Encode(data, _serializerOptions);
-        return Enqueue(new OutboundFrame(SseFrameWriter.FrameEvent(eventName, id: null, payload), 0));
+        return Enqueue(new OutboundFrame(SseFrameWriter.FrameEvent(eventName, payload), 0));
     }
 
     /// <summary>Closes the connection after the events already queued are written. The client will reconnect.</summary>

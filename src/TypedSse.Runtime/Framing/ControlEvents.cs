@@ -26,7 +26,6 @@ public static class ControlEvents
     internal static void WritePreamble(IBufferWriter<byte> writer, string connectionId, TimeSpan keepAlive, TimeSpan retry)
     {
         long retryMs = (long)retry.TotalMilliseconds;
-        SseFrameWriter.WriteRetry(writer, retryMs);
         var json = new ArrayBufferWriter<byte>(128);
         using (var hello = new Utf8JsonWriter(json))
         {
@@ -36,7 +35,7 @@ public static class ControlEvents
             hello.WriteNumber("retryMs", retryMs);
             hello.WriteEndObject();
         }
-        SseFrameWriter.WriteEvent(writer, Hello, id: null, json.WrittenSpan);
+        SseFrameWriter.WriteEvent(writer, Hello, json.WrittenSpan, retry: retry);
     }
 
     internal static void WriteReset(IBufferWriter<byte> writer, string reason, long requestedId, long latestId)
@@ -50,6 +49,6 @@ public static class ControlEvents
             reset.WriteString("latestEventId", latestId.ToString(System.Globalization.CultureInfo.InvariantCulture));
             reset.WriteEndObject();
         }
-        SseFrameWriter.WriteEvent(writer, Reset, latestId, json.WrittenSpan);
+        SseFrameWriter.WriteEvent(writer, Reset, json.WrittenSpan, latestId);
     }
 }

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 using TypedSse.Diagnostics;
 using TypedSse.History;
 using TypedSse.Streams;
@@ -19,13 +17,13 @@ public sealed class EventStreams
     private readonly TypedSseMetrics _metrics;
 
     internal EventStreams(EventFanOut fanOut, IEventBackplane backplane, IEventHistory history, TypedSseMetrics metrics,
-        IOptions<TypedSseOptions> options, IOptions<JsonOptions> jsonOptions)
+        JsonSerializerOptions serializerOptions)
     {
         _fanOut = fanOut;
         _backplane = backplane;
         _history = history;
         _metrics = metrics;
-        SerializerOptions = WithResolver(options.Value.SerializerOptions ?? jsonOptions.Value.SerializerOptions);
+        SerializerOptions = WithResolver(serializerOptions);
     }
 
     /// <summary>The options payloads are serialized with.</summary>
