@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using TypedSse.Connections;
 using TypedSse.Framing;
-using TypedSse.Streams;
 
 namespace TypedSse;
 
@@ -83,11 +82,11 @@ public sealed class EventStreamConnection
     /// <exception cref="ArgumentException">The event name contains CR or LF.</exception>
     public bool Send<T>(string? eventName, T data)
     {
-        SseFrameWriter.ValidateEventName(eventName, nameof(eventName));
+        EventFields.ThrowIfInvalidEventName(eventName, nameof(eventName));
         var payload = PayloadEncoder.Encode(data, _serializerOptions);
         var frame = _output.IsMultiplexed
             ? SubscriptionFrames.FrameEvent(_subscription, eventName, payload)
-            : SseFrameWriter.FrameEvent(eventName, id: null, payload);
+            : SseFrameWriter.FrameEvent(eventName, payload);
         return _output.Enqueue(new OutboundFrame(frame, Subscription: _subscription));
     }
 

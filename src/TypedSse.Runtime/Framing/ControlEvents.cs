@@ -34,10 +34,9 @@ public static class ControlEvents
     internal static void WritePreamble(IBufferWriter<byte> writer, string connectionId, TimeSpan keepAlive, TimeSpan retry, long? startId)
     {
         long retryMs = (long)retry.TotalMilliseconds;
-        SseFrameWriter.WriteRetry(writer, retryMs);
         var hello = Json((connectionId, keepAlive, retryMs), static (json, state) =>
             WriteHelloFields(json, state.connectionId, state.keepAlive, state.retryMs));
-        SseFrameWriter.WriteEvent(writer, Hello, startId?.ToString(CultureInfo.InvariantCulture), hello.Span);
+        SseFrameWriter.WriteEvent(writer, Hello, hello.Span, startId is long start ? start : default(SseEventId), retry);
     }
 
     /// <summary>Writes <c>retry:</c>, the hello of a multiplexed connection with its cursor, and a refusal for each refused subscription.</summary>
@@ -45,7 +44,6 @@ public static class ControlEvents
         SubscriptionHello[] subscriptions, ReadOnlySpan<long> positions)
     {
         long retryMs = (long)retry.TotalMilliseconds;
-        SseFrameWriter.WriteRetry(writer, retryMs);
         var hello = Json((connectionId, keepAlive, retryMs, subscriptions), static (json, state) =>
         {
             WriteHelloFields(json, state.connectionId, state.keepAlive, state.retryMs);
@@ -70,7 +68,7 @@ public static class ControlEvents
             }
             json.WriteEndArray();
         });
-        SubscriptionFrames.WriteControlEvent(writer, subscription: null, Hello, positions, hello.Span);
+        SubscriptionFrames.WriteControlEvent(writer, subscription: null, Hello, positions, hello.Span, retry);
 
         for (int i = 0; i < subscriptions.Length; i++)
         {
@@ -100,7 +98,7 @@ public static class ControlEvents
         });
         if (subscription is null)
         {
-            SseFrameWriter.WriteEvent(writer, Reset, latestId, reset.Span);
+            SseFrameWriter.WriteEvent(writer, Reset, reset.Span, latestId);
         }
         else
         {

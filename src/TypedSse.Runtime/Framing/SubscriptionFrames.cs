@@ -63,7 +63,8 @@ internal static class SubscriptionFrames
     /// Writes a control event: a connection's own (<paramref name="subscription"/> null, <c>typedsse:hello</c>) or a
     /// subscription's (<c>&lt;i&gt;:typedsse:reset</c>), with the cursor as its id unless <paramref name="positions"/> is empty.
     /// </summary>
-    public static void WriteControlEvent(IBufferWriter<byte> writer, int? subscription, string eventName, ReadOnlySpan<long> positions, ReadOnlySpan<byte> data)
+    public static void WriteControlEvent(IBufferWriter<byte> writer, int? subscription, string eventName, ReadOnlySpan<long> positions,
+        ReadOnlySpan<byte> data, TimeSpan? retry = null)
     {
         if (subscription is int index)
         {
@@ -71,25 +72,21 @@ internal static class SubscriptionFrames
         }
         else
         {
-            writer.Write(EventField);
-            writer.Write(Encoding.UTF8.GetBytes(eventName));
-            SseFrameWriter.WriteNewLine(writer);
+            SseFrameWriter.WriteHeader(writer, eventName, retry: retry);
         }
         if (!positions.IsEmpty)
         {
             WriteIdLine(writer, positions);
         }
-        SseFrameWriter.WriteData(writer, data);
-        SseFrameWriter.WriteNewLine(writer);
+        SseFrameWriter.WriteDataLines(writer, data);
     }
 
     /// <summary>Frames an event of one subscription without an id, into its own buffer: a connection's own send.</summary>
     public static ReadOnlyMemory<byte> FrameEvent(int subscription, string? eventName, ReadOnlySpan<byte> data)
     {
-        var frame = new ArrayBufferWriter<byte>(data.Length + 64);
+        var frame = new ArrayBufferWriter<byte>(SseFrameWriter.EstimateLength(eventName, data));
         WriteTypeLine(frame, subscription, eventName);
-        SseFrameWriter.WriteData(frame, data);
-        SseFrameWriter.WriteNewLine(frame);
+        SseFrameWriter.WriteDataLines(frame, data);
         return frame.WrittenMemory;
     }
 

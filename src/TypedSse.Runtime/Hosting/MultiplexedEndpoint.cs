@@ -65,12 +65,12 @@ internal sealed class MultiplexedEndpoint(EventStreamServer server, StreamDirect
             {
                 if (string.IsNullOrEmpty(path) || path[0] != '/' || path.Contains('?') || path.Contains('#'))
                 {
-                    problem = $"The subscription \"{Printable(path ?? "")}\" is not a path: give the path of a stream's endpoint, starting with '/', without a query, such as /rooms/lobby/events.";
+                    problem = $"The subscription \"{Printable.Of(path ?? "")}\" is not a path: give the path of a stream's endpoint, starting with '/', without a query, such as /rooms/lobby/events.";
                     break;
                 }
                 if (!seen.Add(path))
                 {
-                    problem = $"The subscription \"{Printable(path)}\" is listed twice; list each path once.";
+                    problem = $"The subscription \"{Printable.Of(path)}\" is listed twice; list each path once.";
                     break;
                 }
             }
@@ -107,6 +107,4 @@ internal sealed class MultiplexedEndpoint(EventStreamServer server, StreamDirect
         json.WriteEndArray();
         json.WriteEndObject();
     }
-
-    private static string Printable(string value) => Framing.SseFrameWriter.Printable(value);
 }

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using TypedSse.Diagnostics;
-using TypedSse.Framing;
 
 namespace TypedSse.Hosting;
 
@@ -40,7 +39,7 @@ internal static class StreamCursor
             }
             else
             {
-                Log.MalformedCursorEntry(logger, i, SseFrameWriter.Printable(entry.ToString()));
+                Log.MalformedCursorEntry(logger, i, Printable.Of(entry.ToString()));
             }
         }
         return positions;

@@ -57,7 +57,7 @@ internal sealed class StreamEndpoint(EventStreamServer server, string streamName
             }
             userId = connecting.UserId;
         }
-        return new SubscriptionRequest(path, new Subscription(this, routeValues, userId, topics, lastEventId), 0);
+        return new SubscriptionRequest(path, new AdmittedSubscription(this, routeValues, userId, topics, lastEventId), 0);
     }
 
     /// <summary>

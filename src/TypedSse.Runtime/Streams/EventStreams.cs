@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 using TypedSse.Connections;
 using TypedSse.Diagnostics;
 using TypedSse.History;
@@ -21,14 +19,14 @@ public sealed class EventStreams
     private readonly ConnectionTracker _connections;
 
     internal EventStreams(EventFanOut fanOut, IEventBackplane backplane, IEventHistory history, TypedSseMetrics metrics,
-        ConnectionTracker connections, IOptions<TypedSseOptions> options, IOptions<JsonOptions> jsonOptions)
+        ConnectionTracker connections, JsonSerializerOptions serializerOptions)
     {
         _connections = connections;
         _fanOut = fanOut;
         _backplane = backplane;
         _history = history;
         _metrics = metrics;
-        SerializerOptions = WithResolver(options.Value.SerializerOptions ?? jsonOptions.Value.SerializerOptions);
+        SerializerOptions = WithResolver(serializerOptions);
     }
 
     /// <summary>The options payloads are serialized with.</summary>
