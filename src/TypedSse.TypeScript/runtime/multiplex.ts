@@ -235,7 +235,11 @@ export class MultiplexedConnection {
         this.listener.unavailable();
         return;
       } else {
+        // The endpoint names the problem in plain text (too many subscriptions, the same path twice): pass it on.
         const error = new EventStreamHttpError(response.status, response.statusText);
+        if (body.trim() !== "") {
+          error.message += ` ${body.trim().slice(0, 300)}`;
+        }
         paths.forEach((path) => this.listener.ended(path, { reason: "error", error }));
       }
     }

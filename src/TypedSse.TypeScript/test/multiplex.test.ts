@@ -4,6 +4,7 @@ import { describe, test, type TestContext } from "node:test";
 import {
   configureClients,
   ContractClient,
+  EventStreamHttpError,
   EventStreamRefusedError,
   type ConnectionState,
   type ContractClientOptions,
@@ -378,5 +379,20 @@ describe("clients sharing a multiplexed connection", () => {
     await until(() => b.log.posts.length === 1, "the post");
     assert.equal(server.requests.length, 1);
     assert.deepEqual(streams[0]?.paths, [A, B]);
+  });
+
+  it("close every client with the endpoint's own words when it rejects the request itself", async (t) => {
+    const { server, connect } = await setup(t, (_stream, _index, _request, response) => {
+      response.writeHead(400, { "Content-Type": "text/plain" }).end("More than 32 subscriptions.");
+    });
+    const a = connect("a");
+    const b = connect("b");
+    await until(() => a.state === "closed" && b.state === "closed", "both clients to close");
+    assert.equal(a.closed?.reason, "error");
+    assert.ok(a.closed?.error instanceof EventStreamHttpError);
+    assert.equal(a.closed.error.status, 400);
+    assert.match(a.closed.error.message, /More than 32 subscriptions/);
+    await settle();
+    assert.equal(server.requests.length, 1);
   });
 });

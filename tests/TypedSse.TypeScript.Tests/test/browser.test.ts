@@ -143,6 +143,44 @@ test("closing the leading tab during a steady publish: another takes over, and e
     assert.deepEqual(await values(follower, "takeover y"), range(1, 420));
     assert.deepEqual(await values(other, "takeover y"), range(1, 420));
     await waitFor("one connection again", async () => (await openStreams()).length === 1);
+    const attempts = (await server.get("attempts", { room: "takeover y" })) as { lastEventId: string | null }[];
+    assert.ok(attempts.slice(1).some((attempt) => attempt.lastEventId !== null), "the tab that took over resumed with a cursor");
+  } finally {
+    await context.close();
+  }
+});
+
+test("a native EventSource on the multiplexed URL, cut and reconnected by the browser itself, resumes every subscription exactly", async () => {
+  const context = await browser.newContext();
+  try {
+    const page = await openTab(context, []);
+    const paths = ["native a", "native b"].map((room) => `/tenants/0f8fad5b-d9cb-469f-a165-70867728950e/rooms/${encodeURIComponent(room)}/7/9007199254740991/true`);
+    await page.evaluate((subscriptions) => {
+      const state = { a: [] as number[], b: [] as number[], opens: 0 };
+      (window as unknown as { native: typeof state }).native = state;
+      const source = new EventSource(`/events?${subscriptions.map((path) => `s=${encodeURIComponent(path)}`).join("&")}`);
+      source.addEventListener("0:counted", (event) => state.a.push(JSON.parse((event as MessageEvent<string>).data) as number));
+      source.addEventListener("1:counted", (event) => state.b.push(JSON.parse((event as MessageEvent<string>).data) as number));
+      source.onopen = () => state.opens++;
+    }, paths);
+    const native = (): Promise<{ a: number[]; b: number[]; opens: number }> =>
+      page.evaluate(() => (window as unknown as { native: { a: number[]; b: number[]; opens: number } }).native);
+    await waitFor("the EventSource to open", async () => (await native()).opens === 1);
+
+    await server.post("count", { room: "native a", from: "1", to: "5" });
+    await server.post("count", { room: "native b", from: "1", to: "5" });
+    await waitFor("the first counts", async () => (await native()).a.length === 5 && (await native()).b.length === 5);
+    assert.equal(await server.post("drop", { room: "native a" }), 1, "the server closes the whole response");
+    await server.post("count", { room: "native a", from: "6", to: "10" });
+    await server.post("count", { room: "native b", from: "6", to: "10" });
+
+    await waitFor("the browser's own reconnect and every count", async () => {
+      const state = await native();
+      return state.opens === 2 && state.a.length >= 10 && state.b.length >= 10;
+    });
+    const state = await native();
+    assert.deepEqual(state.a, range(1, 10));
+    assert.deepEqual(state.b, range(1, 10));
   } finally {
     await context.close();
   }
