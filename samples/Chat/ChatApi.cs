@@ -9,7 +9,10 @@ using TypedSse;
 
 namespace Chat;
 
-/// <summary>The page's HTTP API: sign in as a name, open a room, post, type, wave. Every action publishes events.</summary>
+/// <summary>
+/// The page's HTTP API: sign in as a name, open a room, post, type, wave. Every action publishes events. And a look at
+/// the server: how many event-stream connections it holds.
+/// </summary>
 public static partial class ChatApi
 {
     public static void MapChatApi(this IEndpointRouteBuilder app)
@@ -55,6 +58,17 @@ public static partial class ChatApi
             await inbox.User(wave.To).Waved(NameOf(user)!, room);
             return Results.NoContent();
         });
+
+        api.MapGet("/server", (EventStreams streams, IEventStream<ILobbyEvents> lobby, IEventStream<IRoomEvents> rooms,
+            IEventStream<IInboxEvents> inboxes) => new ServerState(streams.ConnectionCount,
+            new StreamSubscriptions(lobby.Stream.ConnectionCount, rooms.Stream.ConnectionCount, inboxes.Stream.ConnectionCount)));
+        // Cuts a connection as a network drop would, to watch the client resume. The id is one the caller was given
+        // (a connectionId of its hello) and the client reconnects without losing an event, so it needs no sign-in.
+        api.MapDelete("/server/connections/{id}", (string id, IEventStream<ILobbyEvents> lobby, IEventStream<IRoomEvents> rooms,
+            IEventStream<IInboxEvents> inboxes) =>
+            lobby.Stream.CloseConnection(id) || rooms.Stream.CloseConnection(id) || inboxes.Stream.CloseConnection(id)
+                ? Results.NoContent()
+                : Results.NotFound());
     }
 
     private static async Task<IResult> SignInAsync(SignInRequest request, HttpContext context)
@@ -117,3 +131,11 @@ public sealed record PostMessageRequest(string? Text);
 public sealed record WaveRequest(string? To);
 
 public sealed record RoomSnapshot(RoomSummary Room, IReadOnlyList<ChatMessage> Messages);
+
+/// <summary>What this instance holds open.</summary>
+/// <param name="EventStreamConnections">Event-stream responses: a browser with the chat in any number of tabs counts once.</param>
+/// <param name="Subscriptions">The streams' subscriptions over those responses.</param>
+public sealed record ServerState(int EventStreamConnections, StreamSubscriptions Subscriptions);
+
+/// <summary>How many subscriptions each stream has on this instance, over shared and dedicated connections alike.</summary>
+public sealed record StreamSubscriptions(int Lobby, int Rooms, int Inboxes);

@@ -7,8 +7,10 @@ import assert from "node:assert/strict";
 import { mkdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 import { ensureBuilt, startChat } from "./support/chat-app.mjs";
+import {
+  apiSession as apiSessionAt, connection, launchChromium, memberNames, messageIds, messageTexts, notifications, received, say, STREAMS,
+} from "./support/chat-page.mjs";
 import { freePort } from "./support/ports.mjs";
 import { startPostgres } from "./support/postgres.mjs";
 import { PATIENCE_MS, until } from "./support/wait.mjs";
@@ -33,11 +35,7 @@ describe("samples/Chat in a browser", { timeout: 10 * PATIENCE_MS }, () => {
     postgres = await startPostgres();
     port = await freePort();
     app = await startChat({ port, connectionString: postgres.connectionString, log });
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {
@@ -80,8 +78,9 @@ describe("samples/Chat in a browser", { timeout: 10 * PATIENCE_MS }, () => {
     const before = await messageIds(ada);
     const lastIdBefore = lastRoomEventId(await received(ada));
 
-    // Hold ada's room stream back while the server restarts, so that events are published that she misses.
-    await ada.context().route("**/api/rooms/*/events", (route) => route.abort());
+    // Hold ada's streams back while the server restarts, so that events are published that she misses. Her page's
+    // three clients share one connection, to the multiplexed endpoint.
+    await ada.context().route((url) => url.pathname === "/api/events", (route) => route.abort());
     await app.stop();
     await until(() => connection(ada, "room").then((c) => c.status === "reconnecting"), "ada's page to show it is reconnecting");
     assert.match(await ada.locator("#live").innerText(), /reconnecting/);
@@ -146,46 +145,14 @@ describe("samples/Chat in a browser", { timeout: 10 * PATIENCE_MS }, () => {
     await page.goto(`${url}/#general`);
     await page.locator("#sign-in-name").fill(name);
     await page.locator("#sign-in button").click();
-    for (const stream of ["room", "lobby", "inbox"]) {
+    for (const stream of STREAMS) {
       await until(() => connection(page, stream).then((c) => c.status === "open"), `${name}'s ${stream} stream to open`);
     }
     return page;
   }
 
-  async function say(page, text) {
-    await page.locator("#composer-text").fill(text);
-    await page.locator("#composer button").click();
-  }
-
-  async function apiSession(name) {
-    const response = await fetch(`${app.url}/api/session`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ name }),
-    });
-    assert.equal(response.status, 200);
-    const cookie = response.headers.getSetCookie().map((header) => header.split(";")[0]).join("; ");
-    return {
-      async post(room, text) {
-        const posted = await fetch(`${app.url}/api/rooms/${room}/messages`, {
-          method: "POST",
-          headers: { "Content-Type": "application/json", Cookie: cookie },
-          body: JSON.stringify({ text }),
-        });
-        assert.equal(posted.status, 202);
-        return posted.json();
-      },
-    };
-  }
+  const apiSession = (name) => apiSessionAt(app.url, name);
 });
-
-const messageTexts = (page) => page.locator("[data-testid=message] .text").allInnerTexts();
-const messageIds = (page) => page.locator("[data-testid=message]").evaluateAll((items) => items.map((item) => item.dataset.id));
-const memberNames = (page) => page.locator("[data-testid=member] .name").allInnerTexts();
-const notifications = (page) => page.locator("[data-testid=notification]").allInnerTexts();
-const received = (page) => page.evaluate(() => window.typedSseChat.received.slice());
-const connection = (page, stream) => page.locator(`#connection-${stream}`).evaluate((row) =>
-  ({ status: row.dataset.status, reconnects: Number(row.dataset.reconnects ?? 0) }));
 
 function lastRoomEventId(events) {
   const room = events.filter((event) => event.stream === "room" && event.id);

@@ -1,6 +1,7 @@
-// What the page shows about each stream: its state (a drop is "reconnecting" until the stream is open again), how
-// often it reconnected, its last event id, and every event it received, for the log.
-import { parseEventData, type EventStreamClient } from "./generated/typedsse/index.js";
+// What the page shows about each stream: its state (a drop is "reconnecting" until the stream is open again; "closed"
+// says why), how often it reconnected, its last event id, and every event it received, for the log. The streams
+// share one connection, so their states move together, but each stream can be refused or closed on its own.
+import { parseEventData, type EventStreamClient, type StreamClose } from "./generated/typedsse/index.js";
 
 export type ConnectionStatus = "connecting" | "open" | "reconnecting" | "closed";
 
@@ -8,8 +9,10 @@ export interface ConnectionState {
   readonly status: ConnectionStatus;
   /** How many times the stream was open again after a drop. */
   readonly reconnects: number;
-  /** The id a reconnect resumes from (sent as Last-Event-ID). */
+  /** The id a reconnect resumes from (its entry of the shared connection's Last-Event-ID). */
   readonly lastEventId: string;
+  /** Why the stream closed, once it has: `client`, `server`, `error`, or `refused` with the status (`refused 401`). */
+  readonly closedBecause?: string;
 }
 
 export interface ReceivedEvent {
@@ -34,8 +37,10 @@ export function watchConnection(
     if (runtimeState === "open") {
       update({ status: "open", reconnects: state.reconnects + (wasOpen ? 1 : 0) });
       wasOpen = true;
+    } else if (runtimeState === "closed") {
+      update({ status: "closed", closedBecause: describeClose(source.closed) });
     } else {
-      update({ status: runtimeState === "connecting" && wasOpen ? "reconnecting" : runtimeState });
+      update({ status: wasOpen ? "reconnecting" : "connecting" });
     }
   });
   source.onAnyEvent((event) => {
@@ -47,6 +52,13 @@ export function watchConnection(
     onEvent({ type: "typedsse:reset", id: reset.latestEventId, data: reset });
   });
   onState(state);
+}
+
+function describeClose(close: StreamClose | undefined): string {
+  if (close === undefined) {
+    return "closed";
+  }
+  return close.reason === "refused" ? `refused ${close.status ?? ""}`.trim() : close.reason;
 }
 
 function safeParse(parse: () => unknown): unknown {

@@ -2,13 +2,20 @@
 // streams: the lobby (rooms, for everyone), the open room (scoped by the route), and the inbox (only this user's
 // events; the stream requires sign-in). Actions are HTTP calls; what they cause comes back as events, so two tabs
 // see each other's actions.
+//
+// The three clients do not open three connections: they share one to the app's multiplexed endpoint, and every tab
+// of the browser shares that one too (one tab holds it and relays to the others). A browser allows six HTTP/1.1
+// connections per origin, so three per tab would leave the second tab's POSTs waiting forever.
 import * as api from "./api.js";
 import { byId, h, time } from "./dom.js";
 import { watchConnection, type ConnectionState, type ReceivedEvent } from "./connection.js";
 import { InboxEventsClient } from "./generated/inbox-events.js";
 import { LobbyEventsClient, type RoomSummary } from "./generated/lobby-events.js";
 import { RoomEventsClient, type ChatMessage } from "./generated/room-events.js";
-import type { EventStreamClient } from "./generated/typedsse/index.js";
+import { configureClients, type EventStreamClient } from "./generated/typedsse/index.js";
+
+// Where Program.cs maps app.MapEventStreams; every client constructed from here on uses it.
+configureClients({ multiplexUrl: "/api/events" });
 
 type StreamName = "room" | "lobby" | "inbox";
 
@@ -76,6 +83,12 @@ function start(name: string): void {
   inbox.on("mentioned", (message) =>
     notify(`@${message.author} mentioned you in #${message.room}`, message.text, message.room));
   inbox.on("waved", (from, inRoom) => notify(`${from} waved at you`, `from #${inRoom}`, inRoom));
+  // The inbox needs sign-in: refused with 401, this user signed out (in another tab), so this tab goes too.
+  inbox.source.on("close", (close) => {
+    if (close.reason === "refused" && close.status === 401) {
+      location.reload();
+    }
+  });
 
   byId<HTMLFormElement>("new-room").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -156,9 +169,13 @@ function openRoom(name: string): void {
   // The history could not fill the gap (the server restarted without PostgreSQL, or we were away too long):
   // load the room again instead of showing a hole.
   stream.on("typedsse:reset", () => void loadRoom(stream, name));
-  // The stream connects first, then the snapshot loads: messages are keyed by id, so one that arrives both ways
-  // shows once.
-  void loadRoom(stream, name);
+  // The snapshot loads once the stream is subscribed (its hello), so that every message is in one or the other:
+  // messages are keyed by id, so one that arrives both ways shows once. On a shared connection the subscription
+  // starts when the leading tab's connection adds it, which can be after a snapshot loaded at once.
+  const loaded = stream.source.on("hello", () => {
+    loaded();
+    void loadRoom(stream, name);
+  });
 }
 
 async function loadRoom(stream: RoomEventsClient, name: string): Promise<void> {
@@ -255,12 +272,12 @@ function notify(title: string, text: string, inRoom: string): void {
 }
 
 /** Every event this page received, in order: for the browser test and the devtools console. */
-const received: { stream: StreamName; type: string; id: string }[] = [];
+const received: { stream: StreamName; type: string; id: string; data: unknown }[] = [];
 (window as unknown as { typedSseChat: unknown }).typedSseChat = { received };
 
 function watch(name: StreamName, source: EventStreamClient): void {
   watchConnection(source, (state) => renderConnection(name, state), (event) => {
-    received.push({ stream: name, type: event.type, id: event.id });
+    received.push({ stream: name, type: event.type, id: event.id, data: event.data });
     log(name, event);
   });
 }
@@ -269,14 +286,17 @@ function renderConnection(name: StreamName, state: ConnectionState): void {
   const row = byId(`connection-${name}`);
   row.dataset["status"] = state.status;
   row.dataset["reconnects"] = String(state.reconnects);
-  row.querySelector(".status")!.textContent = state.status;
+  row.dataset["closedBecause"] = state.closedBecause ?? "";
+  row.querySelector(".status")!.textContent = state.closedBecause ? `closed: ${state.closedBecause}` : state.status;
   row.querySelector(".reconnects")!.textContent = state.reconnects === 1 ? "1 reconnect" : `${state.reconnects} reconnects`;
   row.querySelector(".last-id")!.textContent = state.lastEventId ? `last id ${state.lastEventId}` : "no events yet";
   const all = ["room", "lobby", "inbox"].map((stream) => byId(`connection-${stream}`).dataset["status"]);
-  const overall = all.every((status) => status === "open") ? "live" : all.some((status) => status === "reconnecting") ? "reconnecting" : "connecting";
+  const overall = all.every((status) => status === "open") ? "live"
+    : all.some((status) => status === "reconnecting") ? "reconnecting"
+    : all.some((status) => status === "closed") ? "closed" : "connecting";
   const badge = byId("live");
   badge.dataset["status"] = overall;
-  badge.textContent = overall === "live" ? "● live" : overall === "reconnecting" ? "● reconnecting…" : "● connecting…";
+  badge.textContent = { live: "● live", reconnecting: "● reconnecting…", closed: "● closed", connecting: "● connecting…" }[overall];
 }
 
 function log(stream: StreamName, event: ReceivedEvent): void {
