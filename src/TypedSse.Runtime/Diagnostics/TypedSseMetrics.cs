@@ -17,6 +17,7 @@ internal sealed class TypedSseMetrics
     private readonly Counter<long> _slowConsumerDisconnects;
     private readonly Counter<long> _replayed;
     private readonly Counter<long> _resets;
+    private readonly Counter<long> _malformedLastEventIds;
 
     public TypedSseMetrics(IMeterFactory meterFactory)
     {
@@ -30,6 +31,8 @@ internal sealed class TypedSseMetrics
         _slowConsumerDisconnects = meter.CreateCounter<long>("typedsse.connections.slow_consumer_disconnects", "{connection}", "Connections closed because their queue was full.");
         _replayed = meter.CreateCounter<long>("typedsse.events.replayed", "{event}", "Events replayed from history to reconnecting clients.");
         _resets = meter.CreateCounter<long>("typedsse.history.resets", "{connection}", "Reconnects that could not be replayed and were told to resync.");
+        _malformedLastEventIds = meter.CreateCounter<long>("typedsse.last_event_id.malformed", "{request}",
+            "Requests whose Last-Event-ID was malformed and ignored; only the first per minute is also logged.");
     }
 
     public void ConnectionOpened(string stream)
@@ -61,6 +64,8 @@ internal sealed class TypedSseMetrics
     public void Replayed(string stream, int events) => _replayed.Add(events, Tag(stream));
 
     public void Reset(string stream) => _resets.Add(1, Tag(stream));
+
+    public void MalformedLastEventId(string stream) => _malformedLastEventIds.Add(1, Tag(stream));
 
     private static KeyValuePair<string, object?> Tag(string stream) => new(StreamTag, stream);
 }

@@ -18,6 +18,7 @@ internal sealed class EventStreamServer(
     ConnectionTracker tracker,
     IOptions<TypedSseOptions> options,
     TypedSseMetrics metrics,
+    LastEventIdReader lastEventIds,
     ILogger<EventStreams> logger)
 {
     public TypedSseOptions Options { get; } = options.Value;
@@ -31,6 +32,8 @@ internal sealed class EventStreamServer(
     public TypedSseMetrics Metrics => metrics;
 
     public ILogger Logger => logger;
+
+    public LastEventIdReader LastEventIds => lastEventIds;
 
     /// <summary>Answers 406 and returns false if the client does not accept <c>text/event-stream</c>.</summary>
     public bool Negotiate(HttpContext context, string stream)

@@ -14,7 +14,7 @@ internal sealed class HandlerEndpoint(EventStreamServer server, string streamNam
             return;
         }
 
-        string? lastEventId = LastEventIdReader.ReadCustomId(context.Request, streamName, server.Logger);
+        string? lastEventId = server.LastEventIds.ReadCustomId(context.Request, streamName);
         var connection = server.CreateConnection(context, streamName, server.Options.UserIdSelector(context.User), NoTopics);
         try
         {

@@ -19,7 +19,7 @@ internal sealed class StreamEndpoint(EventStreamServer server, string streamName
             return;
         }
 
-        long? lastEventId = LastEventIdReader.ReadEventId(context.Request, streamName, server.Logger);
+        long? lastEventId = server.LastEventIds.ReadEventId(context.Request, streamName);
         var topics = new HashSet<string>(StringComparer.Ordinal);
         if (endpointOptions.TopicFromRoute && routeParameters.Length > 0)
         {
