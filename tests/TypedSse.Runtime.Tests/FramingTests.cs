@@ -34,14 +34,38 @@ public class FramingTests
         // Everything else a connection writes: the hello and a reset, per-connection sends with and without an id,
         // a retry and a comment on their own.
         var output = new ArrayBufferWriter<byte>();
-        ControlEvents.WritePreamble(output, "c0nnect10n", TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(2500));
-        ControlEvents.WriteReset(output, ControlEvents.HistoryGapReason, 7, 1795269600000950);
+        ControlEvents.WritePreamble(output, "c0nnect10n", TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(2500), startId: 1795269600000001);
+        ControlEvents.WritePreamble(output, "handler", TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(2500), startId: null);
+        ControlEvents.WriteReset(output, subscription: null, ControlEvents.HistoryGapReason, 7, 1795269600000950, positions: default);
         output.Write(SseFrameWriter.FrameEvent("snapshot", """{"a":1}"""u8).Span);
         output.Write(SseFrameWriter.FrameEvent(null, "two\nlines"u8, id: "custom-7").Span);
         output.Write(SseFrameWriter.FrameEvent("forget", "x"u8, id: "").Span);
         output.Write(SseFrameWriter.FrameRetry(TimeSpan.FromSeconds(1)).Span);
         output.Write(SseFrameWriter.FrameComment("two\nlines").Span);
         Golden.Match("connection-frames.txt", Encoding.UTF8.GetString(output.WrittenSpan));
+    }
+
+    [Fact]
+    public void Multiplexed_frames_match_the_golden_file()
+    {
+        // A multiplexed connection's hello with a refused subscription, a subscription's reset, a stream event behind
+        // the connection's own header lines, and a connection's own send.
+        var output = new ArrayBufferWriter<byte>();
+        long[] positions = [1795269600000001, SubscriptionFrames.NoPosition, 42];
+        ControlEvents.WriteMultiplexedPreamble(output, "c0nnect10n", TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(2500),
+            [new("/rooms/a/events", "rooms", "c0nnect10n-0", null), new("/me/events", null, null, 401), new("/lobby/events", "lobby", "c0nnect10n-2", null)],
+            positions);
+        positions[2] = 50;
+        ControlEvents.WriteReset(output, 2, ControlEvents.UnknownIdReason, 99, 50, positions);
+        var streamEvent = new StreamEvent("rooms", 1795269600000002, "messagePosted", "{\"text\":\"a\nb\"}"u8.ToArray(), default, Published);
+        positions[0] = streamEvent.Id;
+        SubscriptionFrames.WriteEventHeader(output, 0, streamEvent.EventNameBytes.Span, positions);
+        output.Write(streamEvent.DataLines.Span);
+        var unnamed = new StreamEvent("lobby", 51, null, "1"u8.ToArray(), default, Published);
+        SubscriptionFrames.WriteEventHeader(output, 2, unnamed.EventNameBytes.Span, [1795269600000002, SubscriptionFrames.NoPosition, 51]);
+        output.Write(unnamed.DataLines.Span);
+        output.Write(SubscriptionFrames.FrameEvent(0, "snapshot", "{}"u8).Span);
+        Golden.Match("multiplexed-frames.txt", Encoding.UTF8.GetString(output.WrittenSpan));
     }
 
     [Theory]

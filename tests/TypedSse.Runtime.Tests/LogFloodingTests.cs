@@ -8,6 +8,7 @@ namespace TypedSse.Runtime.Tests;
 public class LogFloodingTests
 {
     private const int MalformedLastEventIdEvent = 3;
+    private const int MalformedCursorEntryEvent = 13;
 
     [Fact]
     public async Task A_malformed_last_event_id_is_logged_once_per_minute_and_every_one_is_counted()
@@ -65,4 +66,54 @@ public class LogFloodingTests
         Assert.Equal(2, Warnings().Length);
         Assert.Equal(53, metrics["typedsse.last_event_id.malformed"]);
     }
+
+    [Fact]
+    public async Task Malformed_cursor_entries_of_multiplexed_requests_share_the_once_a_minute_warning()
+    {
+        var time = new ManualTime(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        var logs = new LogCapture();
+        await using var host = await StreamHost.StartAsync(
+            app =>
+            {
+                app.MapEventStream("/a/events", "a");
+                app.MapEventStream("/b/events", "b");
+                app.MapEventStreams();
+            },
+            build: builder =>
+            {
+                builder.Services.AddSingleton<TimeProvider>(time);
+                builder.Logging.AddProvider(logs);
+            });
+        using var metrics = new MetricsRecorder(host.Services);
+        int Warnings() => logs.Entries.Count(e => e.EventId.Id is MalformedLastEventIdEvent or MalformedCursorEntryEvent);
+
+        // Every entry of every request is bad: 20 requests, 40 entries, one warning.
+        for (int i = 0; i < 20; i++)
+        {
+            await using var client = await host.ConnectAsync(Multiplexed.Path("/a/events", "/b/events"), $"bad-{i},worse-{i}");
+            await client.ReadHelloAsync();
+        }
+        Assert.Equal(1, Warnings());
+        Assert.Equal(40, metrics["typedsse.last_event_id.malformed"]);
+
+        // A single stream's malformed id waits for the same minute.
+        await using (var single = await host.ConnectAsync("/a/events", "bad"))
+        {
+            await single.ReadHelloAsync();
+        }
+        Assert.Equal(1, Warnings());
+
+        time.Advance(LastEventIdWarningInterval);
+        await using (var later = await host.ConnectAsync(Multiplexed.Path("/a/events", "/b/events"), "1,later"))
+        {
+            await later.ReadHelloAsync();
+        }
+        var last = logs.Entries.Last(e => e.EventId.Id == MalformedCursorEntryEvent);
+        Assert.Equal(2, Warnings());
+        Assert.Contains("entry 1 \"later\"", last.Message);
+        Assert.Contains("40 more", last.Message);
+        Assert.Equal(42, metrics["typedsse.last_event_id.malformed"]);
+    }
+
+    private static readonly TimeSpan LastEventIdWarningInterval = TypedSse.Hosting.LastEventIdReader.WarningInterval;
 }

@@ -40,6 +40,8 @@ public sealed class StreamEvent
         int headerLength = SseFrameWriter.WriteEvent(frame, eventName, span, id);
         Frame = frame.WrittenMemory;
         DataLines = Frame[headerLength..];
+        // A named frame starts with "event: ", the name and a line feed.
+        EventNameBytes = string.IsNullOrEmpty(eventName) ? default : Frame["event: ".Length..Frame.Span.IndexOf((byte)'\n')];
         // A single-line payload sits whole inside the frame, so keep one copy of it.
         Data = span.IndexOfAny((byte)'\r', (byte)'\n') < 0 ? Frame.Slice(headerLength + SseFrameWriter.DataPrefixLength, data.Length) : data;
     }
@@ -70,6 +72,9 @@ public sealed class StreamEvent
     /// lines that a connection writes for itself (an <c>event:</c> or <c>id:</c> of its own).
     /// </summary>
     internal ReadOnlyMemory<byte> DataLines { get; }
+
+    /// <summary>The event type as UTF-8, a slice of <see cref="Frame"/>; empty for <c>message</c>.</summary>
+    internal ReadOnlyMemory<byte> EventNameBytes { get; }
 
     private static EventDraft CheckedDraft(string stream, long id, string? eventName, ReadOnlyMemory<byte> data, EventAudience audience)
     {

@@ -36,6 +36,9 @@ internal sealed class InMemoryEventLog : IEventBackplane, IEventHistory
     public ValueTask<HistoryRead> ReadAfterAsync(string stream, long lastEventId, CancellationToken cancellationToken) =>
         new(GetLog(stream).ReadAfter(lastEventId, _time.GetUtcNow()));
 
+    public ValueTask<long> ReadLatestEventIdAsync(string stream, CancellationToken cancellationToken) =>
+        new(GetLog(stream).LatestId);
+
     private StreamLog GetLog(string stream) =>
         _streams.GetOrAdd(stream, static (_, self) => new StreamLog(self._historySize, self._historyMaxAge, self._time.GetUtcNow()), this);
 
@@ -57,6 +60,17 @@ internal sealed class InMemoryEventLog : IEventBackplane, IEventHistory
             _firstId = now.ToUnixTimeMilliseconds() * 1000;
             _lastId = _firstId - 1;
             _unavailableUpTo = _lastId;
+        }
+
+        public long LatestId
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _lastId;
+                }
+            }
         }
 
         public long Append(EventDraft draft, IEventSink sink, DateTimeOffset now)

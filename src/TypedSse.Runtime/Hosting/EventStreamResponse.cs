@@ -61,19 +61,19 @@ public sealed class EventStreamResponse
     public ValueTask SendCommentAsync(string text, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return Connection.EnqueueWaitingAsync(new OutboundFrame(SseFrameWriter.FrameComment(text), 0), cancellationToken);
+        return Connection.Output.EnqueueWaitingAsync(new OutboundFrame(SseFrameWriter.FrameComment(text)), cancellationToken);
     }
 
     /// <summary>Tells the client to wait <paramref name="delay"/> before reconnecting.</summary>
     public ValueTask SetRetryAsync(TimeSpan delay, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
-        return Connection.EnqueueWaitingAsync(new OutboundFrame(SseFrameWriter.FrameRetry(delay), 0), cancellationToken);
+        return Connection.Output.EnqueueWaitingAsync(new OutboundFrame(SseFrameWriter.FrameRetry(delay)), cancellationToken);
     }
 
     private ValueTask SendFrameAsync(string? eventName, byte[] payload, string? id, CancellationToken cancellationToken)
     {
-        return Connection.EnqueueWaitingAsync(new OutboundFrame(SseFrameWriter.FrameEvent(eventName, payload, id), 0), cancellationToken);
+        return Connection.Output.EnqueueWaitingAsync(new OutboundFrame(SseFrameWriter.FrameEvent(eventName, payload, id)), cancellationToken);
     }
 
     private static void Validate(string? eventName, string? id)

@@ -50,6 +50,20 @@ internal sealed class LastEventIdReader(ILogger<EventStreams> logger, TypedSseMe
         return null;
     }
 
+    /// <summary>Reads the cursor of a multiplexed request (see <see cref="StreamCursor"/>); <paramref name="endpoint"/> names it in logs and metrics.</summary>
+    public long?[] ReadCursor(HttpRequest request, int subscriptions, string endpoint)
+    {
+        var (value, _) = ReadRaw(request);
+        return StreamCursor.Parse(value, subscriptions, (index, entry) =>
+        {
+            metrics.MalformedLastEventId(endpoint);
+            if (_warnings.ShouldLog(out long heldBack))
+            {
+                Log.MalformedCursorEntry(logger, index, Printable.Of(entry), heldBack, _warnings.Interval);
+            }
+        });
+    }
+
     private void Malformed(string stream, string value, string source)
     {
         metrics.MalformedLastEventId(stream);

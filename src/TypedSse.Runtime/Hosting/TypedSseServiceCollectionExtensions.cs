@@ -52,6 +52,7 @@ public static class TypedSseServiceCollectionExtensions
                 sp.GetRequiredService<IEventBackplane>(),
                 sp.GetRequiredService<IEventHistory>(),
                 sp.GetRequiredService<TypedSseMetrics>(),
+                sp.GetRequiredService<ConnectionTracker>(),
                 sp.GetRequiredService<IOptions<TypedSseOptions>>().Value.SerializerOptions
                     ?? sp.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions));
             services.TryAddSingleton<LastEventIdReader>();

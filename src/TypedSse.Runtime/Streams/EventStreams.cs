@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using TypedSse.Connections;
 using TypedSse.Diagnostics;
 using TypedSse.History;
 using TypedSse.Streams;
@@ -15,10 +16,12 @@ public sealed class EventStreams
     private readonly IEventBackplane _backplane;
     private readonly IEventHistory _history;
     private readonly TypedSseMetrics _metrics;
+    private readonly ConnectionTracker _connections;
 
     internal EventStreams(EventFanOut fanOut, IEventBackplane backplane, IEventHistory history, TypedSseMetrics metrics,
-        JsonSerializerOptions serializerOptions)
+        ConnectionTracker connections, JsonSerializerOptions serializerOptions)
     {
+        _connections = connections;
         _fanOut = fanOut;
         _backplane = backplane;
         _history = history;
@@ -28,6 +31,12 @@ public sealed class EventStreams
 
     /// <summary>The options payloads are serialized with.</summary>
     public JsonSerializerOptions SerializerOptions { get; }
+
+    /// <summary>
+    /// How many event-stream responses this instance has open: a multiplexed response counts once however many
+    /// subscriptions it carries (each stream's <see cref="EventStream.ConnectionCount"/> counts its subscriptions).
+    /// </summary>
+    public int ConnectionCount => _connections.Count;
 
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Only when reflection-based serialization is enabled, as JsonSerializer itself does.")]
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Only when reflection-based serialization is enabled, as JsonSerializer itself does.")]
