@@ -12,7 +12,7 @@ var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddTypedSse(options =>
 {
-    options.KeepAliveInterval = TimeSpan.FromSeconds(1); // the watchdog test waits for 3 missed intervals
+    options.KeepAliveInterval = TimeSpan.FromSeconds(1); // the watchdog test advances its clock past 3 of them
     options.RetryInterval = TimeSpan.FromMilliseconds(200);
 });
 var app = builder.Build();

@@ -21,8 +21,8 @@ export interface TabChannel {
 export interface TabEnvironment {
   readonly locks: TabLocks;
   channel(name: string): TabChannel;
-  /** Calls `listener` when the page goes away for good (`pagehide`), if the platform says so. */
-  onLeave(listener: () => void): void;
+  /** Calls `listener` when the page goes away for good (`pagehide`), if the platform says so; returns a remover. */
+  onLeave(listener: () => void): () => void;
 }
 
 /** The browser's Web Locks and BroadcastChannel, or `undefined` where either is missing (Node, old browsers). */
@@ -35,13 +35,16 @@ export function browserTabs(): TabEnvironment | undefined {
     locks,
     channel: (name) => new BroadcastChannel(name),
     onLeave: (listener) => {
-      if (typeof addEventListener === "function") {
-        addEventListener("pagehide", (event: PageTransitionEvent) => {
-          if (!event.persisted) {
-            listener();
-          }
-        });
+      if (typeof addEventListener !== "function") {
+        return () => undefined;
       }
+      const onPageHide = (event: PageTransitionEvent): void => {
+        if (!event.persisted) {
+          listener();
+        }
+      };
+      addEventListener("pagehide", onPageHide);
+      return () => removeEventListener("pagehide", onPageHide);
     },
   };
 }
@@ -107,6 +110,7 @@ class TabLink implements Upstream {
   private heard = new Set<string>();
   private rollCall: unknown;
   private release: (() => void) | undefined;
+  private readonly stopWatchingLeave: () => void;
   private closed = false;
 
   constructor(name: string, endpoint: string, settings: ConnectionSettings, hub: LocalHub, onUnavailable: () => void, environment: TabEnvironment) {
@@ -116,7 +120,7 @@ class TabLink implements Upstream {
     this.onUnavailable = onUnavailable;
     this.channel = environment.channel(name);
     this.channel.onmessage = (event) => this.receive(event.data as TabMessage);
-    environment.onLeave(() => this.close());
+    this.stopWatchingLeave = environment.onLeave(() => this.close());
     environment.locks
       .request(name, { signal: this.pending.signal }, () => new Promise<void>((resolve) => this.lead(resolve)))
       .catch(() => undefined);
@@ -151,6 +155,7 @@ class TabLink implements Upstream {
     }
     this.pending.abort();
     this.release?.();
+    this.stopWatchingLeave();
     this.channel.close();
   }
 

@@ -129,8 +129,9 @@ class FakeTab implements TabEnvironment {
     return new FakeChannel(this.origin, this, name);
   }
 
-  onLeave(listener: () => void): void {
+  onLeave(listener: () => void): () => void {
     this.leaveListeners.push(listener);
+    return () => this.leaveListeners.splice(this.leaveListeners.indexOf(listener) >>> 0, 1);
   }
 
   deliver(from: FakeTab, deliver: () => void): void {
@@ -174,7 +175,7 @@ class FakeTab implements TabEnvironment {
 
   /** The page goes away as a closed tab does: `pagehide`. */
   leave(): void {
-    this.leaveListeners.forEach((listener) => listener());
+    [...this.leaveListeners].forEach((listener) => listener());
   }
 
   /** The tab's process dies: no goodbye, its requests cut, its lock released by the browser. */
