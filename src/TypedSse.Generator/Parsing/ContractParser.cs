@@ -49,7 +49,7 @@ internal sealed partial class ContractParser
 
         // A contract is one symbol, however many partial declarations carry the attribute (CS0579 when several do):
         // only the first attribute of the symbol makes a contract, so its generated file is added once.
-        if (!IsFirstEventStreamAttribute(contract, attribute))
+        if (!HoldsFirstEventStreamAttribute(contract, declaration))
         {
             return null;
         }
@@ -63,13 +63,10 @@ internal sealed partial class ContractParser
         return new ContractParser(context.SemanticModel, cancellationToken).ParseContract(contract, declaration, attribute);
     }
 
-    private static bool IsFirstEventStreamAttribute(INamedTypeSymbol contract, AttributeData attribute)
+    private static bool HoldsFirstEventStreamAttribute(INamedTypeSymbol contract, InterfaceDeclarationSyntax declaration)
     {
-        var first = contract.GetAttributes().FirstOrDefault(static a => TypeNames.Is(a.AttributeClass, TypeNames.EventStreamAttribute));
-        var firstSyntax = first?.ApplicationSyntaxReference;
-        var syntax = attribute.ApplicationSyntaxReference;
-        return first is null || firstSyntax is null || syntax is null
-            || (firstSyntax.SyntaxTree == syntax.SyntaxTree && firstSyntax.Span == syntax.Span);
+        var first = contract.GetAttributes().FirstOrDefault(static a => TypeNames.Is(a, TypeNames.EventStreamAttribute))?.ApplicationSyntaxReference;
+        return first is null || (first.SyntaxTree == declaration.SyntaxTree && declaration.Span.Contains(first.Span));
     }
 
     private ContractResult? ParseContract(INamedTypeSymbol contract, InterfaceDeclarationSyntax declaration, AttributeData attribute)
