@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using TypedSse.Connections;
 using TypedSse.Framing;
-using TypedSse.Streams;
 
 namespace TypedSse;
 
@@ -59,30 +58,24 @@ public sealed class EventStreamResponse
     public ValueTask SendCommentAsync(string text, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var frame = new System.Buffers.ArrayBufferWriter<byte>(text.Length + 8);
-        SseFrameWriter.WriteComment(frame, text);
-        SseFrameWriter.WriteNewLine(frame);
-        return Connection.EnqueueWaitingAsync(new OutboundFrame(frame.WrittenMemory, 0), cancellationToken);
+        return Connection.Output.EnqueueWaitingAsync(new OutboundFrame(SseFrameWriter.FrameComment(text)), cancellationToken);
     }
 
     /// <summary>Tells the client to wait <paramref name="delay"/> before reconnecting.</summary>
     public ValueTask SetRetryAsync(TimeSpan delay, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
-        var frame = new System.Buffers.ArrayBufferWriter<byte>(24);
-        SseFrameWriter.WriteRetry(frame, (long)delay.TotalMilliseconds);
-        SseFrameWriter.WriteNewLine(frame);
-        return Connection.EnqueueWaitingAsync(new OutboundFrame(frame.WrittenMemory, 0), cancellationToken);
+        return Connection.Output.EnqueueWaitingAsync(new OutboundFrame(SseFrameWriter.FrameRetry(delay)), cancellationToken);
     }
 
     private ValueTask SendFrameAsync(string? eventName, byte[] payload, string? id, CancellationToken cancellationToken)
     {
-        return Connection.EnqueueWaitingAsync(new OutboundFrame(SseFrameWriter.FrameEvent(eventName, id, payload), 0), cancellationToken);
+        return Connection.Output.EnqueueWaitingAsync(new OutboundFrame(SseFrameWriter.FrameEvent(eventName, payload, id)), cancellationToken);
     }
 
     private static void Validate(string? eventName, string? id)
     {
-        SseFrameWriter.ValidateEventName(eventName, "eventName");
-        SseFrameWriter.ValidateId(id, "id");
+        EventFields.ThrowIfInvalidEventName(eventName, "eventName");
+        EventFields.ThrowIfInvalidId(id, "id");
     }
 }

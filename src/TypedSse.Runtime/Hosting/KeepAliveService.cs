@@ -6,9 +6,9 @@ namespace TypedSse.Hosting;
 
 /// <summary>
 /// Pings idle connections, and closes every connection when the app stops so that the host can finish within its
-/// shutdown timeout. One timer serves all connections.
+/// shutdown timeout. One timer of the app's <see cref="TimeProvider"/> serves all connections.
 /// </summary>
-internal sealed class KeepAliveService(ConnectionTracker connections, IOptions<TypedSseOptions> options, IHostApplicationLifetime lifetime)
+internal sealed class KeepAliveService(ConnectionTracker connections, IOptions<TypedSseOptions> options, IHostApplicationLifetime lifetime, TimeProvider time)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -16,18 +16,21 @@ internal sealed class KeepAliveService(ConnectionTracker connections, IOptions<T
         using var closeOnStop = lifetime.ApplicationStopping.Register(connections.CloseAll);
 
         var interval = options.Value.KeepAliveInterval;
-        long intervalMs = (long)interval.TotalMilliseconds;
-        var tick = interval > TimeSpan.Zero ? TimeSpan.FromMilliseconds(Math.Clamp(intervalMs / 4, 10, 1000)) : Timeout.InfiniteTimeSpan;
-        using var timer = new PeriodicTimer(tick);
+        if (interval <= TimeSpan.Zero)
+        {
+            return;
+        }
+        var tick = TimeSpan.FromMilliseconds(Math.Clamp(interval.TotalMilliseconds / 4, 10, 1000));
+        using var timer = new PeriodicTimer(tick, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                foreach (var connection in connections.Connections)
+                foreach (var output in connections.Outputs)
                 {
-                    if (connection.IdleMilliseconds >= intervalMs)
+                    if (output.Idle >= interval)
                     {
-                        connection.EnqueuePing();
+                        output.EnqueuePing();
                     }
                 }
             }

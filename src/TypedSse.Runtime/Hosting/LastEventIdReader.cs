@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using TypedSse.Diagnostics;
-using TypedSse.Framing;
 
 namespace TypedSse.Hosting;
 
@@ -24,7 +23,7 @@ internal static class LastEventIdReader
         {
             return id;
         }
-        Log.MalformedLastEventId(logger, stream, SseFrameWriter.Printable(value), source);
+        Log.MalformedLastEventId(logger, stream, Printable.Of(value), source);
         return null;
     }
 
@@ -40,11 +39,11 @@ internal static class LastEventIdReader
         {
             return value;
         }
-        Log.MalformedLastEventId(logger, stream, SseFrameWriter.Printable(value), source);
+        Log.MalformedLastEventId(logger, stream, Printable.Of(value), source);
         return null;
     }
 
-    private static (string? Value, string Source) ReadRaw(HttpRequest request)
+    public static (string? Value, string Source) ReadRaw(HttpRequest request)
     {
         var header = request.Headers[HeaderName];
         if (header.Count > 0 && !string.IsNullOrEmpty(header[0]))

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
-namespace TypedSse.Streams;
+namespace TypedSse.Framing;
 
 /// <summary>Serializes a payload once into an exact-size UTF-8 array, reusing a per-thread buffer and writer.</summary>
 internal static class PayloadEncoder
