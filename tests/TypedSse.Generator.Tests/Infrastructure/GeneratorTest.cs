@@ -54,6 +54,7 @@ internal sealed class GeneratorTest : CSharpSourceGeneratorTest<EventStreamGener
     protected override CompilationOptions CreateCompilationOptions() =>
         ((CSharpCompilationOptions)base.CreateCompilationOptions())
             .WithNullableContextOptions(NullableContextOptions.Enable)
+            .WithAllowUnsafe(true)
             .WithGeneralDiagnosticOption(ReportDiagnostic.Error);
 
     protected override ParseOptions CreateParseOptions() => GeneratorRunner.ParseOptions;
