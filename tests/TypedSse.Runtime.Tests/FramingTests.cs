@@ -172,6 +172,63 @@ public class FramingTests
     }
 
     [Fact]
+    public async Task Payloads_are_what_JsonSerializer_writes_with_every_writer_setting_of_the_apps_options()
+    {
+        var options = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)
+        {
+            WriteIndented = true,
+            IndentCharacter = '\t',
+            IndentSize = 1,
+            NewLine = "\r\n",
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
+        };
+        await using var host = await StreamHost.StartAsync(app => app.MapEventStream("/events", "s"), o => o.SerializerOptions = options);
+        await using var client = await host.ConnectAsync("/events");
+        await client.ReadHelloAsync();
+        var stream = host.Streams["s"];
+        var value = new { name = "<ada & \"bob\">", nested = new { list = new[] { 1, 2 } } };
+        string expected = System.Text.Json.JsonSerializer.Serialize(value, options);
+        Assert.Contains("\r\n\t\t\"list\"", expected);
+
+        long id = await stream.PublishAsync("json", value);
+        await stream.PublishAsync("written", value, static (writer, state, o) => System.Text.Json.JsonSerializer.Serialize(writer, state, o));
+
+        // The wire carries lines, which SseParser joins with LF; the history keeps the payload's own bytes.
+        Assert.Equal(expected.ReplaceLineEndings("\n"), (await client.NextAsync()).Data);
+        Assert.Equal(expected.ReplaceLineEndings("\n"), (await client.NextAsync()).Data);
+        var history = await stream.ReadHistoryAsync(id - 1);
+        Assert.All(history.Events, e => Assert.Equal(expected, Encoding.UTF8.GetString(e.Data.Span)));
+    }
+
+    [Fact]
+    public async Task Lone_surrogates_in_text_json_event_names_and_ids_arrive_as_the_replacement_character()
+    {
+        await using var host = await StreamHost.StartAsync(app =>
+        {
+            app.MapEventStream("/events", "s");
+            app.MapEventStream("/handler", (response, ct) => response.SendTextAsync("h\uDC00", "x", id: "i\uD800d", ct).AsTask());
+        });
+        await using var client = await host.ConnectAsync("/events");
+        await client.ReadHelloAsync();
+        var stream = host.Streams["s"];
+
+        await stream.PublishTextAsync("text", "a\uD800b");
+        await stream.PublishTextAsync("n\uDC00me", "x");
+        await stream.PublishAsync("json", new { s = "c\uDBFFd" });
+
+        Assert.Equal("a\uFFFDb", (await client.NextAsync()).Data);
+        Assert.Equal("n\uFFFDme", (await client.NextAsync()).EventType);
+        var json = (await client.NextAsync()).Data;
+        Assert.Equal("c\uFFFDd", System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("s").GetString());
+
+        await using var handler = await host.ConnectAsync("/handler");
+        await handler.ReadHelloAsync();
+        var item = await handler.NextAsync();
+        Assert.Equal(("h\uFFFD", "i\uFFFDd"), (item.EventType, item.EventId));
+    }
+
+    [Fact]
     public async Task The_wire_bytes_of_a_session_match_the_golden_file()
     {
         var time = new ManualTime(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));

@@ -19,6 +19,7 @@ internal sealed class TypedSseMetrics
     private readonly Counter<long> _resets;
     private readonly UpDownCounter<long> _activeMultiplexed;
     private readonly Counter<long> _subscriptions;
+    private readonly Counter<long> _malformedLastEventIds;
 
     public TypedSseMetrics(IMeterFactory meterFactory)
     {
@@ -34,6 +35,8 @@ internal sealed class TypedSseMetrics
         _activeMultiplexed = meter.CreateUpDownCounter<long>("typedsse.multiplexed.connections.active", "{connection}", "Open multiplexed connections, each carrying several subscriptions (counted per stream in typedsse.connections.active).");
         _subscriptions = meter.CreateCounter<long>("typedsse.multiplexed.subscriptions", "{subscription}", "Subscriptions asked for on multiplexed connections, by stream and outcome.");
         _resets = meter.CreateCounter<long>("typedsse.history.resets", "{connection}", "Reconnects that could not be replayed and were told to resync.");
+        _malformedLastEventIds = meter.CreateCounter<long>("typedsse.last_event_id.malformed", "{request}",
+            "Requests whose Last-Event-ID was malformed and ignored; only the first per minute is also logged.");
     }
 
     public void ConnectionOpened(string stream)
@@ -74,6 +77,8 @@ internal sealed class TypedSseMetrics
     public void Replayed(string stream, int events) => _replayed.Add(events, Tag(stream));
 
     public void Reset(string stream) => _resets.Add(1, Tag(stream));
+
+    public void MalformedLastEventId(string stream) => _malformedLastEventIds.Add(1, Tag(stream));
 
     private static KeyValuePair<string, object?> Tag(string stream) => new(StreamTag, stream);
 }

@@ -45,7 +45,10 @@ public sealed class EventStreamResponse
         return SendFrameAsync(eventName, PayloadEncoder.Encode(data, _serializerOptions), id, cancellationToken);
     }
 
-    /// <summary>Sends <paramref name="text"/> as it is, one <c>data:</c> line per line.</summary>
+    /// <summary>
+    /// Sends <paramref name="text"/> as it is, in UTF-8, one <c>data:</c> line per line. A lone surrogate in the text, the
+    /// event name or the id has no UTF-8 form and is sent as U+FFFD.
+    /// </summary>
     /// <exception cref="ArgumentException">The event name contains CR or LF, or the id contains CR, LF or NUL.</exception>
     public ValueTask SendTextAsync(string? eventName, string text, string? id = null, CancellationToken cancellationToken = default)
     {

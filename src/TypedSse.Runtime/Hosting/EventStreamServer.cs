@@ -19,6 +19,7 @@ internal sealed class EventStreamServer(
     IOptions<TypedSseOptions> options,
     TypedSseMetrics metrics,
     TimeProvider time,
+    LastEventIdReader lastEventIds,
     ILogger<EventStreams> logger)
 {
     public TypedSseOptions Options { get; } = options.Value;
@@ -30,6 +31,8 @@ internal sealed class EventStreamServer(
     public TypedSseMetrics Metrics => metrics;
 
     public ILogger Logger => logger;
+
+    public LastEventIdReader LastEventIds => lastEventIds;
 
     /// <summary>Answers 406 and returns false if the client does not accept <c>text/event-stream</c>.</summary>
     public bool Negotiate(HttpContext context, string stream)

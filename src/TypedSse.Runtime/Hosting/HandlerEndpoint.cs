@@ -12,7 +12,7 @@ internal sealed class HandlerEndpoint(EventStreamServer server, string streamNam
             return Task.CompletedTask;
         }
 
-        string? lastEventId = LastEventIdReader.ReadCustomId(context.Request, streamName, server.Logger);
+        string? lastEventId = server.LastEventIds.ReadCustomId(context.Request, streamName);
         return server.ServeHandlerAsync(context, streamName, connection =>
             handler(new EventStreamResponse(connection, lastEventId, server.Streams.SerializerOptions), connection.Closed));
     }

@@ -27,7 +27,7 @@ internal sealed class MultiplexedEndpoint(EventStreamServer server, StreamDirect
             return;
         }
 
-        var cursor = StreamCursor.Read(context.Request, paths.Length, server.Logger);
+        var cursor = server.LastEventIds.ReadCursor(context.Request, paths.Length, pattern);
         var requests = new SubscriptionRequest[paths.Length];
         bool anyAdmitted = false;
         for (int i = 0; i < paths.Length; i++)

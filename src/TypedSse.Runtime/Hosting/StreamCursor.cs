@@ -1,7 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
-using TypedSse.Diagnostics;
-
 namespace TypedSse.Hosting;
 
 /// <summary>
@@ -12,11 +8,13 @@ internal static class StreamCursor
 {
     private const int MaxEntryLength = 19;
 
+    /// <param name="value">The cursor as the client sent it, or null.</param>
+    /// <param name="subscriptions">How many subscriptions the request has.</param>
+    /// <param name="malformed">Told the index and the text of each entry that is not an id.</param>
     /// <returns>Each subscription's last event id, or null where the cursor has none (or a malformed one).</returns>
-    public static long?[] Read(HttpRequest request, int subscriptions, ILogger logger)
+    public static long?[] Parse(string? value, int subscriptions, Action<int, string> malformed)
     {
         var positions = new long?[subscriptions];
-        var (value, _) = LastEventIdReader.ReadRaw(request);
         if (value is null)
         {
             return positions;
@@ -39,7 +37,7 @@ internal static class StreamCursor
             }
             else
             {
-                Log.MalformedCursorEntry(logger, i, Printable.Of(entry.ToString()));
+                malformed(i, entry.ToString());
             }
         }
         return positions;

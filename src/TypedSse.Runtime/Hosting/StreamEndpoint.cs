@@ -26,7 +26,7 @@ internal sealed class StreamEndpoint(EventStreamServer server, string streamName
             return;
         }
 
-        long? lastEventId = LastEventIdReader.ReadEventId(context.Request, streamName, server.Logger);
+        long? lastEventId = server.LastEventIds.ReadEventId(context.Request, streamName);
         var request = await AdmitAsync(context, context.Request.Path, context.Request.RouteValues, lastEventId).ConfigureAwait(false);
         if (request.Admitted is null)
         {

@@ -55,6 +55,7 @@ public static class TypedSseServiceCollectionExtensions
                 sp.GetRequiredService<ConnectionTracker>(),
                 sp.GetRequiredService<IOptions<TypedSseOptions>>().Value.SerializerOptions
                     ?? sp.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions));
+            services.TryAddSingleton<LastEventIdReader>();
             services.TryAddSingleton<EventStreamServer>();
             services.TryAdd(ServiceDescriptor.Singleton(typeof(IEventStream<>), typeof(ContractEventStream<>)));
             services.AddHostedService<KeepAliveService>();

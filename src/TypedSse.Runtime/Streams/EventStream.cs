@@ -74,7 +74,8 @@ public sealed class EventStream
     }
 
     /// <summary>
-    /// Publishes <paramref name="text"/> as it is, one <c>data:</c> line per line. An empty text sends an event whose
+    /// Publishes <paramref name="text"/> as it is, in UTF-8 (a lone surrogate, which has no UTF-8 form, is sent as
+    /// U+FFFD), one <c>data:</c> line per line. An empty text sends an event whose
     /// data is the empty string.
     /// </summary>
     /// <returns>The id of the event.</returns>
