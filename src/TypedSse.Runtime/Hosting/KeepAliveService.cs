@@ -11,17 +11,30 @@ namespace TypedSse.Hosting;
 internal sealed class KeepAliveService(ConnectionTracker connections, IOptions<TypedSseOptions> options, IHostApplicationLifetime lifetime, TimeProvider time)
     : BackgroundService
 {
+    private PeriodicTimer? _timer;
+    private CancellationTokenRegistration _closeOnStop;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _closeOnStop = lifetime.ApplicationStopping.Register(connections.CloseAll);
+        // The timer starts with the host, not when ExecuteAsync gets to run on the thread pool, so that the first
+        // interval counts from the start on any clock.
+        var interval = options.Value.KeepAliveInterval;
+        if (interval > TimeSpan.Zero)
+        {
+            _timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Clamp(interval.TotalMilliseconds / 4, 10, 1000)), time);
+        }
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var closeOnStop = lifetime.ApplicationStopping.Register(connections.CloseAll);
-
-        var interval = options.Value.KeepAliveInterval;
-        if (interval <= TimeSpan.Zero)
+        if (_timer is not { } timer)
         {
             return;
         }
-        var tick = TimeSpan.FromMilliseconds(Math.Clamp(interval.TotalMilliseconds / 4, 10, 1000));
-        using var timer = new PeriodicTimer(tick, time);
+
+        var interval = options.Value.KeepAliveInterval;
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
@@ -38,5 +51,12 @@ internal sealed class KeepAliveService(ConnectionTracker connections, IOptions<T
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+    }
+
+    public override void Dispose()
+    {
+        _closeOnStop.Dispose();
+        _timer?.Dispose();
+        base.Dispose();
     }
 }

@@ -38,6 +38,9 @@ internal static class Golden
             : [];
     }
 
+    /// <summary>The text of a baseline.</summary>
+    public static string Read(string relativePath) => File.ReadAllText(Path.Combine(BaselinesDirectory(), relativePath)).Replace("\r\n", "\n");
+
     public static void Delete(string relativePath)
     {
         if (Update)
