@@ -353,13 +353,14 @@ describe("samples/Chat: one event-stream connection per browser", { timeout: 12 
   test("switching rooms 100 times during a steady publish loses and repeats nothing on the lobby and the inbox", { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await noConnections();
     const context = await newContext();
+    let switching = true;
+    let publishing;
     try {
       const tab = await openChat(context, { url, room: "switch-a", name: "gina" });
       const erin = await apiSession(url, "erin");
-      let switching = true;
       let published = 0;
       const post = () => erin.post("steady", `steady ${++published} @gina`);
-      const publishing = (async () => {
+      publishing = (async () => {
         while (switching) {
           await post();
         }
@@ -367,12 +368,15 @@ describe("samples/Chat: one event-stream connection per browser", { timeout: 12 
       await until(async () => numbered(await inboxTexts(tab), "steady").length >= 3, "the first messages");
 
       const started = Date.now();
-      await tab.evaluate(async (count) => {
-        const opened = (room) => new Promise((resolve) => {
+      await tab.evaluate(async ({ count, patienceMs }) => {
+        const opened = (room, i) => new Promise((resolve, reject) => {
+          const giveUp = Date.now() + patienceMs;
           const check = () => {
-            if (document.getElementById("room-name").textContent === `#${room}`
-              && document.getElementById("connection-room").dataset.status === "open") {
+            const status = document.getElementById("connection-room").dataset.status;
+            if (document.getElementById("room-name").textContent === `#${room}` && status === "open") {
               resolve();
+            } else if (Date.now() > giveUp) {
+              reject(new Error(`switch ${i}: #${room}'s stream is still ${status} after ${patienceMs} ms`));
             } else {
               setTimeout(check, 5);
             }
@@ -382,9 +386,9 @@ describe("samples/Chat: one event-stream connection per browser", { timeout: 12 
         for (let i = 1; i <= count; i++) {
           const room = i % 2 === 1 ? "switch-b" : "switch-a";
           location.hash = room;
-          await opened(room);
+          await opened(room, i);
         }
-      }, 100);
+      }, { count: 100, patienceMs: PATIENCE_MS / 2 });
       t.diagnostic(`100 room switches, each until the new room's stream was open, took ${Date.now() - started} ms`);
       switching = false;
       await publishing;
@@ -408,6 +412,8 @@ describe("samples/Chat: one event-stream connection per browser", { timeout: 12 
         "one connection with the tab's three subscriptions");
       await tab.screenshot({ path: join(output, "tabs-switched.png") });
     } finally {
+      switching = false;
+      await publishing?.catch(() => {});
       await context.close();
     }
   });

@@ -57,29 +57,44 @@ public sealed partial class ChatRooms
         }
     }
 
-    /// <summary>Records a connection of <paramref name="user"/>; returns the summary if it is the user's first one in the room.</summary>
+    /// <summary>Records a connection of <paramref name="user"/>; returns the summary if the user was not a member yet.</summary>
     public RoomSummary? Enter(string name, string user, string connectionId)
     {
         lock (_lock)
         {
             var room = GetOrAdd(name);
-            if (!room.Members.TryGetValue(user, out var connections))
+            bool joined = !room.Members.TryGetValue(user, out var connections);
+            if (joined)
             {
                 room.Members[user] = connections = [];
             }
-            connections.Add(connectionId);
-            return connections.Count == 1 ? room.Summary() : null;
+            connections!.Add(connectionId);
+            return joined ? room.Summary() : null;
         }
     }
 
-    /// <summary>Forgets a connection of <paramref name="user"/>; returns the summary if it was the user's last one in the room.</summary>
-    public RoomSummary? Leave(string name, string user, string connectionId)
+    /// <summary>
+    /// Forgets a connection of <paramref name="user"/>; returns true if it was the user's last one in the room. The
+    /// user stays a member until <see cref="Forget"/>, so that a connection that comes back meanwhile is no new join.
+    /// </summary>
+    public bool Leave(string name, string user, string connectionId)
+    {
+        lock (_lock)
+        {
+            return _rooms.TryGetValue(name, out var room)
+                && room.Members.TryGetValue(user, out var connections)
+                && connections.Remove(connectionId)
+                && connections.Count == 0;
+        }
+    }
+
+    /// <summary>Removes <paramref name="user"/> if none of their connections is in the room; returns the summary if so.</summary>
+    public RoomSummary? Forget(string name, string user)
     {
         lock (_lock)
         {
             if (!_rooms.TryGetValue(name, out var room)
                 || !room.Members.TryGetValue(user, out var connections)
-                || !connections.Remove(connectionId)
                 || connections.Count > 0)
             {
                 return null;

@@ -7,6 +7,11 @@ namespace Chat.Rooms;
 /// Turns room connections into presence: a signed-in user's first tab in a room announces them, closing their last
 /// tab says goodbye. It runs from the room stream's OnConnected hook.
 /// </summary>
+/// <remarks>
+/// A goodbye waits <see cref="LeaveGrace"/>: a connection that drops and comes back is no leave. With one connection
+/// per browser that is common: when the tab that holds it closes, another tab reconnects for every tab's rooms within
+/// about a second, with new connection ids, and the user never left the rooms of the tabs still open.
+/// </remarks>
 public sealed class Presence(
     ChatRooms rooms,
     IEventStream<IRoomEvents> roomEvents,
@@ -15,6 +20,8 @@ public sealed class Presence(
     IHostApplicationLifetime lifetime,
     ILogger<Presence> logger)
 {
+    public static readonly TimeSpan LeaveGrace = TimeSpan.FromSeconds(3);
+
     public async ValueTask EnterAsync(EventStreamConnection connection)
     {
         if (connection.UserId is not { } user)
@@ -34,9 +41,22 @@ public sealed class Presence(
 
     private async Task LeaveAsync(string room, string user, string connectionId)
     {
-        if (rooms.Leave(room, user, connectionId) is not { } summary || lifetime.ApplicationStopping.IsCancellationRequested)
+        if (!rooms.Leave(room, user, connectionId))
         {
-            return; // when the app stops, every connection closes at once; nobody left, the server went away
+            return;
+        }
+        try
+        {
+            // When the app stops, every connection closes at once: nobody left, the server went away.
+            await Task.Delay(LeaveGrace, time, lifetime.ApplicationStopping);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        if (rooms.Forget(room, user) is not { } summary)
+        {
+            return; // back meanwhile
         }
         try
         {
