@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.CodeAnalysis;
 using TypedSse.Generator.Tests.Infrastructure;
+using TypedSse.Testing;
 
 namespace TypedSse.Generator.Tests;
 
@@ -30,21 +31,21 @@ public sealed class GoldenTests
         {
             var file = source.HintName + ".txt";
             written.Add(file);
-            Golden.Verify(Path.Combine(sample, file), source.SourceText.ToString());
+            Golden.Match(Path.Combine(sample, file), source.SourceText.ToString());
         }
 
         foreach (var contract in run.Contracts)
         {
             var file = contract.InterfaceName + ".model.json";
             written.Add(file);
-            Golden.Verify(Path.Combine(sample, file), JsonSerializer.Serialize(contract, ModelJson) + "\n");
+            Golden.Match(Path.Combine(sample, file), JsonSerializer.Serialize(contract, ModelJson) + "\n");
         }
 
         foreach (var typeScript in run.TypeScriptFiles)
         {
             var file = typeScript.Path + ".txt";
             written.Add(file);
-            Golden.Verify(Path.Combine(sample, file), typeScript.Content);
+            Golden.Match(Path.Combine(sample, file), typeScript.Content);
         }
 
         foreach (var stale in Golden.Existing(sample).Where(file => !written.Contains(file)))
@@ -89,7 +90,7 @@ public sealed class GoldenTests
     [Fact]
     public void Several_contracts_in_one_project_compile_together()
     {
-        var run = GeneratorRunner.Run(Samples.All.Values.ToArray());
+        var run = GeneratorRunner.Run(Samples.All.Values.SelectMany(static sources => sources).ToArray());
 
         Assert.Equal(6, run.Contracts.Length);
         Assert.Empty(run.CompilationDiagnostics.Select(static d => d.ToString()));
