@@ -6,7 +6,7 @@ namespace TypedSse.Testing;
 /// Compares text with a checked-in baseline under the calling test project's <c>Baselines/</c> folder, byte for byte.
 /// Run the tests with <c>TYPEDSSE_UPDATE_GOLDEN=1</c> to rewrite the baselines instead, then review the diff.
 /// </summary>
-internal static class Golden
+public static class Golden
 {
     public const string UpdateSwitch = "TYPEDSSE_UPDATE_GOLDEN";
 
