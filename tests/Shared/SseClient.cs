@@ -97,7 +97,7 @@ public sealed class SseClient : IAsyncDisposable
     /// <summary>The next event; fails when the stream ends first, and throws <see cref="TimeoutException"/> after a generous bound.</summary>
     public async Task<SseItem<string>> NextAsync(TimeSpan? timeout = null)
     {
-        var arrived = await UntilAsync(() => Count > _taken, timeout, "the next event");
+        var arrived = await UntilAsync(() => Count > _taken, timeout, static () => "the next event");
         Assert.True(arrived, $"The stream ended before the expected event arrived ({End}).");
         lock (_received)
         {
@@ -119,7 +119,7 @@ public sealed class SseClient : IAsyncDisposable
     /// <summary>Reads until the application events satisfy <paramref name="condition"/>; fails if the stream ends first.</summary>
     public async Task WaitForAsync(Func<IReadOnlyList<SseItem<string>>, bool> condition, string what, TimeSpan? patience = null)
     {
-        var held = await UntilAsync(() => condition(AppEvents), patience, $"{what} (received {AppEvents.Count} events)");
+        var held = await UntilAsync(() => condition(AppEvents), patience, () => $"{what} (received {AppEvents.Count} events)");
         Assert.True(held, $"The stream ended before {what} ({End}; received {AppEvents.Count} events).");
     }
 
@@ -136,7 +136,7 @@ public sealed class SseClient : IAsyncDisposable
     /// <summary>Reads to the end of the stream and says how it ended.</summary>
     public async Task<StreamEnd> EndAsync(TimeSpan? timeout = null)
     {
-        await UntilAsync(() => false, timeout, "the end of the stream");
+        await UntilAsync(static () => false, timeout, static () => "the end of the stream");
         return End!;
     }
 
@@ -169,7 +169,7 @@ public sealed class SseClient : IAsyncDisposable
 
     // True when the condition holds, false when the stream ended without it; throws after the bound. A client read on
     // demand reads one event at a time until then; a background reader is waited for.
-    private async Task<bool> UntilAsync(Func<bool> condition, TimeSpan? timeout, string what)
+    private async Task<bool> UntilAsync(Func<bool> condition, TimeSpan? timeout, Func<string> what)
     {
         var bound = timeout ?? Patience;
         using var patience = new CancellationTokenSource(bound);
@@ -193,7 +193,7 @@ public sealed class SseClient : IAsyncDisposable
         }
         catch (OperationCanceledException) when (patience.IsCancellationRequested)
         {
-            throw new TimeoutException($"Gave up waiting for {what} after {bound}.");
+            throw new TimeoutException($"Gave up waiting for {what()} after {bound}.");
         }
     }
 
