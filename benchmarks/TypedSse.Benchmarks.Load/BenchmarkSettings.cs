@@ -4,6 +4,9 @@ namespace TypedSse.Benchmarks.Load;
 
 internal sealed class BenchmarkSettings
 {
+    /// <summary>The multiplexed TypedSse server: each connection carries three subscriptions, and each tick goes to one of the three streams in turn.</summary>
+    public const string MultiplexedTitle = "TypedSse, multiplexed (3 streams per connection)";
+
     private int _port = 5700;
 
     public required IReadOnlyList<ServerKind> Servers { get; init; }
@@ -65,6 +68,8 @@ internal sealed class BenchmarkSettings
         var known = new Dictionary<string, ServerKind>
         {
             ["typedsse"] = new("typedsse", "TypedSse", "dotnet", [serversDll, "--server", "typedsse"], Path.GetDirectoryName(serversDll)!),
+            ["typedsse-mux"] = new("typedsse-mux", MultiplexedTitle, "dotnet", [serversDll, "--server", "typedsse-mux"], Path.GetDirectoryName(serversDll)!,
+                "/events?s=/bench&s=/bench/a&s=/bench/b"),
             ["handwritten"] = new("handwritten", "Hand-written (TypedResults.ServerSentEvents)", "dotnet", [serversDll, "--server", "handwritten"], Path.GetDirectoryName(serversDll)!),
             ["raw"] = new("raw", "Raw Kestrel (ceiling)", "dotnet", [serversDll, "--server", "raw"], Path.GetDirectoryName(serversDll)!),
             ["sse-channel"] = new("sse-channel", "Node sse-channel", "node", ["--expose-gc", Path.Combine(nodeDir, "sse-channel-server.mjs")], nodeDir),
@@ -72,7 +77,7 @@ internal sealed class BenchmarkSettings
         string cpus = Get("--server-cpus", "");
         return new BenchmarkSettings
         {
-            Servers = Get("--servers", "typedsse,handwritten,raw,sse-channel").Split(',').Select(id => known[id]).ToArray(),
+            Servers = Get("--servers", "typedsse,typedsse-mux,handwritten,raw,sse-channel").Split(',').Select(id => known[id]).ToArray(),
             Sizes = Get("--sizes", "100,1000,5000").Split(',', StringSplitOptions.RemoveEmptyEntries).Where(s => s != "none").Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
             IdleConnections = int.Parse(Get("--idle", "10000"), CultureInfo.InvariantCulture),
             OutputDirectory = Path.GetFullPath(Get("--out", "results")),

@@ -126,7 +126,7 @@ internal sealed class FanOutBenchmark(BenchmarkSettings settings)
 
     private async Task<SubscriberPool> ConnectAsync(ServerProcess server, int subscribers)
     {
-        var pool = await SubscriberPool.ConnectAsync(server.EndPoint, "/bench", subscribers, settings.ReceiveBufferSize, TimeSpan.FromSeconds(60));
+        var pool = await SubscriberPool.ConnectAsync(server.EndPoint, server.Kind.Path, subscribers, settings.ReceiveBufferSize, TimeSpan.FromSeconds(60));
         var wait = Stopwatch.StartNew();
         while ((await server.StatsAsync()).Subscribers != subscribers)
         {

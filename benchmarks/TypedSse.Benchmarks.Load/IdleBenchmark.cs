@@ -28,7 +28,7 @@ internal sealed class IdleBenchmark(BenchmarkSettings settings)
         await using var server = await ServerProcess.StartAsync(kind, settings.NextPort(), settings.IdleKeepAlive.TotalSeconds, settings.ServerCpus);
 
         // Warm the paths up with one connection and one event, so the baseline is a server that has served, not a cold one.
-        using (var warm = await SubscriberPool.ConnectAsync(server.EndPoint, "/bench", 1, 4096, TimeSpan.FromSeconds(30)))
+        using (var warm = await SubscriberPool.ConnectAsync(server.EndPoint, server.Kind.Path, 1, 4096, TimeSpan.FromSeconds(30)))
         {
             long seq = await server.PublishAsync(1);
             await warm.WaitForAsync(seq, TimeSpan.FromSeconds(5));
@@ -39,7 +39,7 @@ internal sealed class IdleBenchmark(BenchmarkSettings settings)
         await Task.Delay(200);
         long emptyRss = server.Rss();
 
-        using var pool = await SubscriberPool.ConnectAsync(server.EndPoint, "/bench", connections, 2048, TimeSpan.FromSeconds(120));
+        using var pool = await SubscriberPool.ConnectAsync(server.EndPoint, server.Kind.Path, connections, 2048, TimeSpan.FromSeconds(120));
         await WaitForSubscribersAsync(server, connections);
         var bytesAtOpen = pool.Subscribers.Select(s => Volatile.Read(ref s.Bytes)).ToArray();
         var held = TimeSpan.FromTicks((long)(settings.IdleKeepAlive.Ticks * 2.5));

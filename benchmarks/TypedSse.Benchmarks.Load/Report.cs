@@ -148,6 +148,11 @@ internal static class Report
         {
             md.AppendLine(Invariant($"| {r.Server} | {r.HeapPerConnection / 1024:F1} KiB | {r.RssPerConnection / 1024:F1} KiB | {r.EmptyHeapBytes / 1048576.0:F1} → {r.HeapBytes / 1048576.0:F1} | {r.EmptyRssBytes / 1048576.0:F0} → {r.RssBytes / 1048576.0:F0} | {r.SubscribersPinged:N0}{(r.Closures > 0 ? $" ({r.Closures} closed)" : "")} | {r.CpuPercent:F1} % |"));
         }
+        if (idle.FirstOrDefault(r => r.Server == "TypedSse") is { } single && idle.FirstOrDefault(r => r.Server == BenchmarkSettings.MultiplexedTitle) is { } multiplexed)
+        {
+            md.AppendLine();
+            md.AppendLine(Invariant($"A client of three streams: one multiplexed connection holds {multiplexed.HeapPerConnection / 1024:F1} KiB of managed heap and {multiplexed.RssPerConnection / 1024:F1} KiB of RSS; three single-stream connections hold {3 * single.HeapPerConnection / 1024:F1} KiB and {3 * single.RssPerConnection / 1024:F1} KiB ({multiplexed.HeapPerConnection / (3 * single.HeapPerConnection):F2}× the heap), and take three of the browser's six HTTP/1.1 connections instead of one."));
+        }
     }
 
     private static void WriteMicro(StringBuilder md, string directory, List<(string, string, bool?)> targets)

@@ -6,7 +6,8 @@ using System.Text.Json;
 namespace TypedSse.Benchmarks.Load;
 
 /// <summary>What the benchmark knows how to start: a name for the table, and the command line.</summary>
-internal sealed record ServerKind(string Id, string Title, string FileName, string[] Arguments, string WorkingDirectory);
+/// <param name="Path">What a subscriber requests: the stream, or for the multiplexed server one connection to several streams.</param>
+internal sealed record ServerKind(string Id, string Title, string FileName, string[] Arguments, string WorkingDirectory, string Path = "/bench");
 
 /// <summary>A server under test in its own process, with its CPU time and memory read from /proc.</summary>
 internal sealed class ServerProcess : IAsyncDisposable

@@ -1,7 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using TypedSse.Streams;
+using TypedSse.Framing;
 
 namespace TypedSse.Benchmarks.Micro;
 

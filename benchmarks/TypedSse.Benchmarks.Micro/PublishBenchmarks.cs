@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using System.IO.Pipelines;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
@@ -36,16 +37,19 @@ public class PublishBenchmarks
         _services = services.BuildServiceProvider();
         var server = _services.GetRequiredService<EventStreamServer>();
         _stream = _services.GetRequiredService<EventStreams>()[StreamName];
-        var registry = server.FanOut[StreamName];
+        var registry = _services.GetRequiredService<TypedSse.Streams.EventFanOut>()[StreamName];
 
         _connections = new EventStreamConnection[Subscribers];
         _writers = new Task[Subscribers];
         for (int i = 0; i < Subscribers; i++)
         {
-            var connection = server.CreateConnection(new DefaultHttpContext(), StreamName, userId: null, new HashSet<string>());
-            registry.Add(connection);
+            var context = new DefaultHttpContext();
+            context.Features.Set<IHttpResponseBodyFeature>(new DiscardingBody());
+            var output = server.CreateOutput(context, [StreamName], multiplexed: false);
+            var connection = server.CreateConnection(output, 0, StreamName, userId: null, new HashSet<string>(), []);
+            output.SetPosition(0, registry.Add(connection));
             _connections[i] = connection;
-            _writers[i] = Task.Run(() => connection.WriteQueuedAsync(new DiscardingPipeWriter()));
+            _writers[i] = Task.Run(output.WriteQueuedAsync);
         }
     }
 
@@ -56,7 +60,7 @@ public class PublishBenchmarks
         foreach (var connection in _connections)
         {
             var spin = new SpinWait();
-            while (connection.LastWrittenEventId < id)
+            while (connection.Output.Positions[0] < id)
             {
                 spin.SpinOnce(sleep1Threshold: -1);
                 Interlocked.MemoryBarrier();
@@ -77,7 +81,7 @@ public class PublishBenchmarks
     }
 
     /// <summary>A response body that accepts every write and discards it.</summary>
-    private sealed class DiscardingPipeWriter : PipeWriter
+    internal sealed class DiscardingPipeWriter : PipeWriter
     {
         private readonly byte[] _buffer = new byte[64 * 1024];
 
@@ -99,4 +103,22 @@ public class PublishBenchmarks
         {
         }
     }
+}
+
+/// <summary>A response body that discards what is written, so the benchmark measures publishing and queueing only.</summary>
+internal sealed class DiscardingBody : IHttpResponseBodyFeature
+{
+    public Stream Stream => Stream.Null;
+
+    public PipeWriter Writer { get; } = new PublishBenchmarks.DiscardingPipeWriter();
+
+    public void DisableBuffering()
+    {
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task CompleteAsync() => Task.CompletedTask;
 }

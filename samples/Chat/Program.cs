@@ -41,7 +41,7 @@ app.MapRoomEvents(configure: room =>
 {
     room.OnConnecting = context =>
     {
-        if (!ChatRooms.IsRoomName((string)context.HttpContext.Request.RouteValues["room"]!))
+        if (!ChatRooms.IsRoomName((string)context.RouteValues["room"]!))
         {
             context.Reject(StatusCodes.Status404NotFound);
         }
@@ -50,6 +50,8 @@ app.MapRoomEvents(configure: room =>
     room.OnConnected = (connection, _) => app.Services.GetRequiredService<Presence>().EnterAsync(connection);
 });
 app.MapInboxEvents().RequireAuthorization();
+// One connection for all three: the page's clients share it, and so do its tabs (see the README).
+app.MapEventStreams("/api/events");
 
 app.MapChatApi();
 

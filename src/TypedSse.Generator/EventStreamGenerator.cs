@@ -20,7 +20,7 @@ public sealed class EventStreamGenerator : IIncrementalGenerator
     {
         var results = context.SyntaxProvider
             .ForAttributeWithMetadataName(
-                KnownTypes.EventStreamAttribute,
+                TypeNames.EventStreamAttribute,
                 static (node, _) => node is InterfaceDeclarationSyntax,
                 ContractParser.Parse)
             .Where(static result => result is not null)
@@ -45,8 +45,16 @@ public sealed class EventStreamGenerator : IIncrementalGenerator
             .Select(static (uses, _) => uses.ToEquatableArray())
             .WithTrackingName(TrackingNames.StreamNames);
 
-        context.RegisterSourceOutput(contracts, static (output, contract) =>
-            output.AddSource(CSharpNames.HintName(contract), ContractEmitter.Emit(contract)));
+        // Generated names depend on every contract of the compilation, so they are given out together; each named
+        // contract is then its own item, and an unchanged one is not emitted again.
+        var named = contracts
+            .Collect()
+            .Select(static (all, _) => CSharpNames.Assign(all))
+            .WithTrackingName(TrackingNames.NamedContracts)
+            .SelectMany(static (all, _) => all);
+
+        context.RegisterSourceOutput(named, static (output, contract) =>
+            output.AddSource(contract.Names.HintName, ContractEmitter.Emit(contract)));
 
         // The TypeScript clients travel inside the assembly, where the TypedSse MSBuild targets read them after the
         // build and write them to disk: a generator must not write files itself.

@@ -5,6 +5,7 @@ public static class TrackingNames
 {
     public const string ParseContracts = nameof(ParseContracts);
     public const string Contracts = nameof(Contracts);
+    public const string NamedContracts = nameof(NamedContracts);
     public const string Diagnostics = nameof(Diagnostics);
     public const string StreamNames = nameof(StreamNames);
     public const string TypeScript = nameof(TypeScript);

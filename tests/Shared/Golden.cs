@@ -40,6 +40,10 @@ public static class Golden
             : [];
     }
 
+    /// <summary>The text of a baseline, for a test that hands it to another comparer.</summary>
+    public static string Read(string relativePath, [CallerFilePath] string callerPath = "") =>
+        File.ReadAllText(Path.Combine(BaselinesDirectory(callerPath), relativePath));
+
     /// <summary>Removes a stale baseline when updating; does nothing otherwise, so the test that found it fails.</summary>
     public static void Delete(string relativePath, [CallerFilePath] string callerPath = "")
     {

@@ -26,10 +26,14 @@ public sealed class SseClient : IAsyncDisposable
     public SseClient(HttpResponseMessage response, Stream body)
     {
         Response = response;
+        Body = body;
         _items = SseParser.Create(body).EnumerateAsync(_stop.Token).GetAsyncEnumerator(_stop.Token);
     }
 
     public HttpResponseMessage Response { get; }
+
+    /// <summary>The response body the parser reads, for a test that inspects the connection beneath it.</summary>
+    public Stream Body { get; }
 
     /// <summary>The connection id from the hello event, once <see cref="ReadHelloAsync"/> has read it.</summary>
     public string ConnectionId => _connectionId ?? throw new InvalidOperationException("The hello event has not been read yet: call ReadHelloAsync first.");

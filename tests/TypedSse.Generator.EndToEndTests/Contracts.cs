@@ -35,6 +35,13 @@ public static class Boards
     }
 }
 
+/// <summary>Route parameters with defaults: a URL may leave them out, and the route scope takes null for them.</summary>
+[EventStream("/pages/{page:int=01}/{sort=new}")]
+public interface IPageEvents
+{
+    Task Shown(int count);
+}
+
 // TSSE010 is reported on the parameter's syntax, so a pragma silences it (this project treats warnings as errors).
 #pragma warning disable TSSE010
 [EventStream("/audit")]

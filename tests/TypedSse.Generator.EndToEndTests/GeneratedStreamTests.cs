@@ -99,6 +99,23 @@ public sealed class GeneratedStreamTests
     }
 
     [Fact]
+    public async Task A_route_value_left_to_its_default_meets_a_null_in_the_route_scope()
+    {
+        await using var host = await Host.StartAsync(app => app.MapPageEvents());
+        await using var defaults = await host.ConnectAsync("/pages");
+        await using var second = await host.ConnectAsync("/pages/2/old");
+        var pages = host.Get<IEventStream<IPageEvents>>();
+
+        await pages.Route(page: null, sort: null).Shown(1);
+        await pages.Route(page: 1, sort: "new").Shown(2);
+        await pages.Route(page: 2, sort: "old").Shown(3);
+
+        Assert.Equal(["1", "2"], [(await defaults.NextAsync()).Data, (await defaults.NextAsync()).Data]);
+        Assert.Equal("3", (await second.NextAsync()).Data);
+        Assert.Equal(PageEventsExtensions.RouteTopic(page: null, sort: null), PageEventsExtensions.RouteTopic(page: 1, sort: "new"));
+    }
+
+    [Fact]
     public async Task The_route_can_be_overridden_and_the_hook_sends_a_snapshot()
     {
         await using var host = await Host.StartAsync(app => app.MapChatEvents("/v2/{room}/stream", options =>

@@ -44,4 +44,53 @@ public sealed class BrokenInputTests
         Assert.True(run.Generator.Exception is null, $"{name}: {run.Generator.Exception}");
         Assert.DoesNotContain(run.Output.GetDiagnostics().Concat(run.DriverDiagnostics), static d => d.Id is "CS8785" or "CS8784" or "AD0001");
     }
+
+    private const string Contract = """
+        using System.Threading.Tasks;
+        using TypedSse;
+
+        namespace App;
+
+        [EventStream("/rooms/{room}/{page:int?}", Name = "chat")]
+        public interface IChatEvents : IBase
+        {
+            [EventName("posted")]
+            Task Posted(Message message, int count);
+            ValueTask Cleared();
+        }
+
+        public interface IBase { Task Joined(string user); }
+
+        public sealed record Message(string Text);
+        """;
+
+    public static TheoryData<string> Edits => new() { "prefixes", "deletions" };
+
+    // What an editor sees between keystrokes: every prefix of a contract file, and the file with any one character
+    // deleted. The generator never throws, and whatever it generates adds no error of its own.
+    [Theory]
+    [MemberData(nameof(Edits))]
+    public void Half_typed_contracts_get_no_errors_from_generated_code(string edit)
+    {
+        var variants = edit == "prefixes"
+            ? Enumerable.Range(0, Contract.Length + 1).Select(static i => Contract[..i])
+            : Enumerable.Range(0, Contract.Length).Select(static i => Contract.Remove(i, 1));
+        var failures = new List<string>();
+        foreach (var variant in variants.Distinct())
+        {
+            var compilation = GeneratorRunner.CreateCompilation(variant);
+            var driver = GeneratorRunner.CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var driverDiagnostics);
+            var result = driver.GetRunResult().Results.Single();
+            var generatedErrors = output.SyntaxTrees.Except(compilation.SyntaxTrees)
+                .SelectMany(tree => output.GetSemanticModel(tree).GetDiagnostics())
+                .Where(static d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error)
+                .ToList();
+            if (result.Exception is not null || driverDiagnostics.Any(static d => d.Id is "CS8785" or "CS8784") || generatedErrors.Count > 0)
+            {
+                failures.Add($"--- {variant}\n{result.Exception?.Message}{string.Join("\n", driverDiagnostics.Concat(generatedErrors))}");
+            }
+        }
+
+        Assert.True(failures.Count == 0, $"{failures.Count} variants failed:\n{string.Join("\n", failures.Take(5))}");
+    }
 }

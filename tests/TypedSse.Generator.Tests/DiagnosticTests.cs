@@ -17,7 +17,7 @@ public sealed class DiagnosticTests
         """;
 
     [Fact]
-    public void Generic_contract() => Verify(
+    public Task Generic_contract() => Verify(
         """
         [EventStream("/g")]
         public interface [|IGenericEvents|]<T> { Task Changed(T value); }
@@ -32,7 +32,7 @@ public sealed class DiagnosticTests
         (DiagnosticDescriptors.GenericContract, "The event stream contract 'Outer<T>.INestedEvents' is generic or nested in a generic type; declare a non-generic interface and use generic payload types instead"));
 
     [Fact]
-    public void Generic_method() => Verify(
+    public Task Generic_method() => Verify(
         """
         [EventStream("/e")]
         public interface IEvents { Task [|Changed|]<T>(T value); }
@@ -40,7 +40,7 @@ public sealed class DiagnosticTests
         (DiagnosticDescriptors.GenericEventMethod, "Event method 'IEvents.Changed' is generic; remove its type parameters and use a concrete payload type"));
 
     [Fact]
-    public void Return_type_other_than_Task_or_ValueTask() => Verify(
+    public Task Return_type_other_than_Task_or_ValueTask() => Verify(
         """
         [EventStream("/e")]
         public interface IEvents
@@ -55,7 +55,7 @@ public sealed class DiagnosticTests
         (DiagnosticDescriptors.InvalidReturnType, "Event method 'IEvents.Checked' returns 'ValueTask<bool>'; change its return type to Task or ValueTask"));
 
     [Fact]
-    public void Ref_out_in_and_params_parameters() => Verify(
+    public Task Ref_out_in_and_params_parameters() => Verify(
         """
         [EventStream("/e")]
         public interface IEvents
@@ -72,7 +72,7 @@ public sealed class DiagnosticTests
         (DiagnosticDescriptors.InvalidParameterModifier, "Parameter 'd' of event method 'IEvents.D' is declared 'params'; remove the modifier, payloads are passed by value"));
 
     [Fact]
-    public void Duplicate_event_names_after_naming() => Verify(
+    public Task Duplicate_event_names_after_naming() => Verify(
         """
         [EventStream("/e")]
         public interface IEvents
@@ -86,7 +86,7 @@ public sealed class DiagnosticTests
         (DiagnosticDescriptors.DuplicateEventName, "Event name 'changed' of 'IEvents.Changed' is already used by 'IEvents.Changed'; rename one of the methods or give it a distinct [EventName]"));
 
     [Fact]
-    public void Invalid_event_names() => Verify(
+    public Task Invalid_event_names() => Verify(
         """
         [EventStream("/e")]
         public interface IEvents
@@ -119,7 +119,7 @@ public sealed class DiagnosticTests
     [InlineData("/rooms/{id=1?}", "the optional parameter 'id' has a default value; use either '?' or '=value'")]
     [InlineData("/rooms/{id?}x", "the optional parameter 'id' is not at the end of the segment '{id?}x'; move it to the end")]
     [InlineData("/rooms/x-{id?}", "the optional parameter 'id' in the segment 'x-{id?}' is preceded by 'x-'; only a period can precede an optional parameter")]
-    public void Invalid_route_template(string route, string reason) => Verify(
+    public Task Invalid_route_template(string route, string reason) => Verify(
         $$"""
         [EventStream([|{{Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(route, quote: true)}}|])]
         public interface IEvents { Task Changed(); }
@@ -127,7 +127,7 @@ public sealed class DiagnosticTests
         (DiagnosticDescriptors.InvalidRoute, $"The route template '{route}' of 'IEvents' is invalid: {reason}"));
 
     [Fact]
-    public void Null_route() => Verify(
+    public Task Null_route() => Verify(
         """
         [EventStream([|null!|])]
         public interface IEvents { Task Changed(); }
@@ -135,7 +135,7 @@ public sealed class DiagnosticTests
         (DiagnosticDescriptors.InvalidRoute, "The route template 'null' of 'IEvents' is invalid: it is null; pass a route such as \"/events\""));
 
     [Fact]
-    public void Members_other_than_event_methods() => Verify(
+    public Task Members_other_than_event_methods() => Verify(
         """
         [EventStream("/e")]
         public interface IEvents
@@ -152,7 +152,7 @@ public sealed class DiagnosticTests
         (DiagnosticDescriptors.UnsupportedContractMember, "'IEvents.Create' is a static method; an event stream contract may only declare instance methods, one per event: move it to another type"));
 
     [Fact]
-    public void Payloads_that_cannot_be_serialized() => Verify(
+    public Task Payloads_that_cannot_be_serialized() => Verify(
         """
         [EventStream("/e")]
         public interface IEvents
@@ -185,7 +185,7 @@ public sealed class DiagnosticTests
         (DiagnosticDescriptors.UnsupportedPayloadType, "The payload of 'IEvents.D' cannot be sent: property 'Holder.Kind' has type 'Type?', reflection types cannot be serialized; use a serializable type or mark the member [JsonIgnore]"));
 
     [Fact]
-    public void Span_and_pointer_payloads() => Verify(
+    public Task Span_and_pointer_payloads() => Verify(
         """
         [EventStream("/e")]
         public unsafe interface IEvents
@@ -198,7 +198,7 @@ public sealed class DiagnosticTests
         (DiagnosticDescriptors.UnsupportedPayloadType, "The payload of 'IEvents.B' cannot be sent: parameter 'pointer' has type 'int*', pointers cannot be serialized; use a serializable type or mark the member [JsonIgnore]"));
 
     [Fact]
-    public void Object_and_dynamic_payloads_warn() => Verify(
+    public Task Object_and_dynamic_payloads_warn() => Verify(
         """
         [EventStream("/e")]
         public interface IEvents
@@ -215,7 +215,7 @@ public sealed class DiagnosticTests
         (DiagnosticDescriptors.UntypedPayload, "The payload of 'IEvents.C' is not fully typed: property 'Envelope.Data' has type 'object?', which the TypeScript client sees as 'unknown'; use a concrete type"));
 
     [Fact]
-    public void Private_or_protected_nested_contract() => Verify(
+    public Task Private_or_protected_nested_contract() => Verify(
         """
         public class Outer
         {
@@ -233,7 +233,7 @@ public sealed class DiagnosticTests
         (DiagnosticDescriptors.InaccessibleContract, "The event stream contract 'Outer.Inner.IInnerEvents' is nested in the protected type 'Inner'; make it and every type it is nested in public or internal, so the generated sender and extensions can use it"));
 
     [Fact]
-    public void Empty_stream_name() => Verify(
+    public Task Empty_stream_name() => Verify(
         """
         [EventStream("/e", Name = [|""|])]
         public interface IEvents { Task Changed(); }
@@ -241,7 +241,7 @@ public sealed class DiagnosticTests
         (DiagnosticDescriptors.InvalidStreamName, "The stream name of 'IEvents' is empty; set [EventStream(Name = ...)] to a non-empty name or remove it"));
 
     [Fact]
-    public void Duplicate_stream_names() => Verify(
+    public Task Duplicate_stream_names() => Verify(
         """
         [EventStream("/chat")]
         public interface IChatEvents { Task Posted(); }
@@ -284,7 +284,7 @@ public sealed class DiagnosticTests
         Assert.Empty(run.Sources);
     }
 
-    private static void Verify(string markup, params (DiagnosticDescriptor Descriptor, string Message)[] expected)
+    private static Task Verify(string markup, params (DiagnosticDescriptor Descriptor, string Message)[] expected)
     {
         var (source, spans) = Markup.Parse(Usings + markup);
         var run = GeneratorRunner.Run(source);
@@ -308,5 +308,18 @@ public sealed class DiagnosticTests
             Assert.Equal(span, diagnostic.Location.SourceSpan);
             Assert.Equal("Source0.cs", diagnostic.Location.SourceTree?.FilePath);
         }
+
+        // The same expectations through Roslyn's testing library, which also accounts for every compiler diagnostic
+        // of the final compilation: a contract with errors leaves the compiler nothing to add. Warnings count as
+        // errors there, as in a project that treats them so.
+        var text = Microsoft.CodeAnalysis.Text.SourceText.From(source);
+        var results = expectedBySpan.Select(e => new Microsoft.CodeAnalysis.Testing.DiagnosticResult(e.First.Descriptor)
+            .WithSpan(new FileLinePositionSpan("/0/Test0.cs", text.Lines.GetLinePositionSpan(e.Second)))
+            .WithSeverity(DiagnosticSeverity.Error)
+            .WithMessage(e.First.Message));
+        var test = new GeneratorTest().DiagnosticsOnly();
+        test.TestCode = source;
+        test.ExpectedDiagnostics.AddRange(results);
+        return test.RunAsync();
     }
 }

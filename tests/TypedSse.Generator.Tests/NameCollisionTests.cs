@@ -1,4 +1,5 @@
 using TypedSse.Generator.Tests.Infrastructure;
+using TypedSse.Generator.Emitting.CSharp;
 
 namespace TypedSse.Generator.Tests;
 
@@ -107,4 +108,94 @@ public sealed class NameCollisionTests
         Assert.Contains("export interface BRecord {", file);
         Assert.Contains("changed: [client: AXEventsClient, record: ARecord, other: BRecord];", file);
     }
+
+    [Fact]
+    public Task A_user_type_named_like_the_extensions_class_does_not_collide() => GeneratorTest.VerifyDiagnosticsAsync("""
+        namespace A;
+
+        [EventStream("/one")]
+        public interface IXEvents { Task Changed(); }
+
+        public static class XEventsExtensions { public const string Pattern = "mine"; }
+
+        public static class Uses
+        {
+            public const string Mine = XEventsExtensions.Pattern;
+            public const string Generated = XEventsExtensions2.Pattern;
+        }
+        """);
+
+    [Fact]
+    public void A_nested_contract_and_a_top_level_one_whose_generated_names_coincide_both_compile()
+    {
+        var run = GeneratorRunner.Run(GeneratorTest.Usings + """
+            namespace A;
+
+            public static class Outer
+            {
+                [EventStream("/nested", Name = "nested")]
+                public interface IChatEvents { Task Changed(); }
+            }
+
+            [EventStream("/top")]
+            public interface IOuterChatEvents { Task Changed(); }
+            """);
+
+        Assert.Empty(run.CompilationDiagnostics.Select(static d => d.ToString()));
+        var names = NamesOf(run);
+        Assert.Equal(["OuterChatEventsExtensions", "OuterChatEventsExtensions2"], names.Select(static n => n.ExtensionsClass).Order());
+        Assert.Equal(["MapChatEvents", "MapOuterChatEvents"], names.Select(static n => n.MapMethod).Order());
+    }
+
+    [Fact]
+    public void Contracts_whose_names_differ_only_in_case_get_distinct_file_names()
+    {
+        var run = GeneratorRunner.Run(GeneratorTest.Usings + """
+            namespace A;
+
+            [EventStream("/one")]
+            public interface IChatEvents { Task Changed(); }
+
+            [EventStream("/two", Name = "other")]
+            public interface IChatevents { Task Changed(); }
+            """);
+
+        Assert.DoesNotContain(run.DriverDiagnostics.Concat(run.Output.GetDiagnostics()), static d => d.Id is "CS8785" or "CS8784");
+        Assert.Equal(["A.IChatEvents.EventStream.g.cs", "A.IChatevents-2.EventStream.g.cs"], run.CSharpSources.Select(static s => s.HintName).Order());
+        Assert.Empty(run.CompilationDiagnostics.Select(static d => d.ToString()));
+    }
+
+    [Fact]
+    public Task Parameters_named_like_generated_members_compile() => GeneratorTest.VerifyDiagnosticsAsync("""
+        namespace A;
+
+        [EventStream("/e")]
+        public interface IEvents
+        {
+            Task Changed(int AsTask, string AsValueTask, bool WriteChanged, int EventsSender, int _stream);
+            ValueTask Other(int AsValueTask, int AsTask, int WriteOther);
+            Task Single(int AsTask);
+        }
+        """);
+
+    [Fact]
+    public Task Route_parameters_named_like_generated_parameters_compile() => GeneratorTest.VerifyDiagnosticsAsync("""
+        namespace A;
+
+        [EventStream("/s/{stream}/{eventStream}/{values}/{topic}/{pattern}")]
+        public interface IEvents { Task Changed(); }
+
+        public static class Uses
+        {
+            public static IEvents Target(IEventStream<IEvents> events) =>
+                events.Route(stream: "a", eventStream: "b", values: "c", topic: "d", pattern: "e");
+        }
+        """);
+
+    private static IReadOnlyList<ContractNames> NamesOf(GeneratorRun run) =>
+        run.Generator.TrackedSteps[TrackingNames.NamedContracts]
+            .SelectMany(static step => step.Outputs)
+            .SelectMany(static output => (TypedSse.Generator.Helpers.EquatableArray<NamedContract>)output.Value)
+            .Select(static named => named.Names)
+            .ToList();
 }

@@ -1,5 +1,9 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using TypedSse.History;
+using TypedSse.PostgreSql.Retention;
+using TypedSse.Runtime.Tests.Infrastructure;
 using TypedSse.PostgreSql.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -45,17 +49,35 @@ public sealed class RetentionTests(PostgresServer postgres, ITestOutputHelper ou
     [Fact]
     public async Task Pruning_by_age_empties_the_history_but_keeps_the_ids_known()
     {
+        // Ages follow the app's clock, which the test moves; the pruner's own timer is an hour away, so the test
+        // prunes when it chooses.
+        var time = new ManualTime(new DateTimeOffset(2026, 4, 1, 9, 0, 0, TimeSpan.Zero));
         await using var a = await AppInstance.StartAsync(postgres.ConnectionString, TestSchemas.New(), output, "a", options =>
         {
             options.HistorySize = null;
-            options.HistoryMaxAge = TimeSpan.FromMilliseconds(500);
-            options.PruneInterval = TimeSpan.FromMilliseconds(100);
-        });
+            options.HistoryMaxAge = TimeSpan.FromMinutes(10);
+            options.PruneInterval = TimeSpan.FromHours(1);
+        }, time);
+        var pruner = a.Services.GetServices<IHostedService>().OfType<HistoryPruner>().Single();
         var chat = a.Streams["chat"];
         long first = await a.PublishAsync("chat", "1");
         long last = await a.PublishAsync("chat", "2");
 
-        await Eventually.TrueAsync(async () => (await chat.ReadHistoryAsync(first)).Status == HistoryReadStatus.Gap, "the pruner to delete old events");
+        // Ten minutes on the app's clock is not older than ten minutes: nothing goes.
+        time.Advance(TimeSpan.FromMinutes(10));
+        await pruner.PruneAsync(CancellationToken.None);
+        var young = await chat.ReadHistoryAsync(first - 1);
+        Assert.Equal(HistoryReadStatus.Complete, young.Status);
+        Assert.Equal([first, last], young.Events.Select(e => e.Id));
+        Assert.All(young.Events, e => Assert.Equal(time.Now - TimeSpan.FromMinutes(10), e.Timestamp));
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        // Another instance's pruner (or this one's first run) may hold the try-lock; prune until one run has seen the new time.
+        await Eventually.TrueAsync(async () =>
+        {
+            await pruner.PruneAsync(CancellationToken.None);
+            return (await chat.ReadHistoryAsync(first)).Status == HistoryReadStatus.Gap;
+        }, "the pruner to delete old events");
 
         var fromLast = await chat.ReadHistoryAsync(last);
         Assert.Equal(HistoryReadStatus.Complete, fromLast.Status);

@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Extensions.Options;
 using TypedSse.History;
 using TypedSse.Runtime.Tests.Infrastructure;
 
@@ -18,7 +17,7 @@ public class HistoryTests
     {
         var sink = new RecordingSink();
         var time = new ManualTime(new DateTimeOffset(2026, 5, 1, 0, 0, 0, TimeSpan.Zero));
-        var log = new InMemoryEventLog(sink, Options.Create(new TypedSseOptions { HistorySize = size, HistoryMaxAge = maxAge }), time);
+        var log = new InMemoryEventLog(sink, size, maxAge, time);
         return (log, sink, time);
     }
 

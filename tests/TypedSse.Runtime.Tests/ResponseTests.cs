@@ -121,7 +121,7 @@ public class ResponseTests
     [Fact]
     public void Rejecting_with_200_is_refused_with_a_fix()
     {
-        var context = new EventStreamConnectingContext(new Microsoft.AspNetCore.Http.DefaultHttpContext(), "s", null, []);
+        var context = new EventStreamConnectingContext(new Microsoft.AspNetCore.Http.DefaultHttpContext(), "s", null, [], []);
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => context.Reject(200));
         Assert.Contains("204", error.Message);
     }

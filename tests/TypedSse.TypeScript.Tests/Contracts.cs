@@ -55,6 +55,13 @@ public interface IBroadEvents
 public interface IClockEvents
 {
     Task Ticked(long now);
+
+    /// <summary>
+    /// An event, and a payload key, named like the property that sets an object's prototype: a plain key in the
+    /// client's definition literal would set the prototype instead of defining the event.
+    /// </summary>
+    [EventName("__proto__")]
+    Task Prototype(string __proto__, int count);
 }
 
 /// <summary>One of each primitive.</summary>

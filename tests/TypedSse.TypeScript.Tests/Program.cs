@@ -90,6 +90,7 @@ control.MapGet("/attempts", (string room) =>
     attempts.Where(a => a.Room == room).Select(static a => new { a.Authorization, a.LastEventId }).ToList());
 
 app.MapPost("/control/clock/tick", (long now, IEventStream<IClockEvents> clock) => clock.All.Ticked(now));
+app.MapPost("/control/clock/proto", (string note, int count, IEventStream<IClockEvents> clock) => clock.All.Prototype(note, count));
 
 // The browser test's page and bundle, from the folder the test names.
 app.MapGet("/browser/{file}", (string file) =>

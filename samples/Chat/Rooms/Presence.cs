@@ -49,5 +49,5 @@ public sealed class Presence(
         }
     }
 
-    private static string RoomOf(EventStreamConnection connection) => (string)connection.HttpContext.Request.RouteValues["room"]!;
+    private static string RoomOf(EventStreamConnection connection) => (string)connection.RouteValues["room"]!;
 }

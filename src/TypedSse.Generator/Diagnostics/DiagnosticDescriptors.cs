@@ -72,6 +72,16 @@ public static class DiagnosticDescriptors
         "Stream names must be unique",
         "The stream name '{0}' of '{1}' is already used by '{2}'; two contracts would share one stream, so give one a distinct [EventStream(Name = ...)]");
 
+    public static readonly DiagnosticDescriptor DuplicateParameterJsonName = Error(
+        "TSSE014",
+        "Event parameters must have distinct JSON names",
+        "Parameter '{0}' of event method '{2}' has the JSON name '{3}', which parameter '{1}' already has; the payload object would hold the key twice, so rename one of them");
+
+    public static readonly DiagnosticDescriptor UnknownRouteConstraint = Warning(
+        "TSSE015",
+        "Route constraint not built into ASP.NET Core",
+        "The route constraint '{0}' of parameter '{1}' in '{2}' of '{3}' is not built into ASP.NET Core; unless the app registers it in RouteOptions.ConstraintMap (builder.Services.Configure<RouteOptions>(o => o.ConstraintMap[\"{0}\"] = typeof(...))), every request to the stream fails with 500. Register it, or fix the name, and suppress this warning with #pragma warning disable TSSE015 once it is registered");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 

@@ -21,6 +21,12 @@ public sealed record ContractModel
     /// <summary>The names of the types the interface is nested in, outermost first.</summary>
     public required EquatableArray<string> ContainingTypes { get; init; }
 
+    /// <summary>
+    /// The names of types the user declared in the contract's namespace that start like the generated type names,
+    /// which the generated names must avoid (a user's <c>ChatEventsExtensions</c>).
+    /// </summary>
+    public required EquatableArray<string> NamespaceTypeNames { get; init; }
+
     /// <summary>The fully qualified C# name, for example <c>global::MyApp.IChatEvents</c>.</summary>
     public required string FullyQualifiedName { get; init; }
 

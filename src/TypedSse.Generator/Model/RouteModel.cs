@@ -27,7 +27,17 @@ public sealed record RouteParameterModel(
     bool IsOptional,
     bool IsCatchAll,
     string? DefaultValue,
-    EquatableArray<string> Constraints);
+    EquatableArray<string> Constraints)
+{
+    /// <summary>
+    /// A URL may leave the parameter out: it is optional, a catch-all, or has a default. The one rule both emitters
+    /// follow: the TypeScript route value is optional and the C# route scope takes null for it.
+    /// </summary>
+    public bool IsOmittable => IsOptional || IsCatchAll || DefaultValue is not null;
+
+    /// <summary>Left out of a URL, the parameter has no route value at all (rather than its default).</summary>
+    public bool MayHaveNoValue => (IsOptional || IsCatchAll) && DefaultValue is null;
+}
 
 public enum RouteParameterKind
 {

@@ -10,16 +10,17 @@ namespace TypedSse.Generator.Parsing;
 
 internal sealed partial class ContractParser
 {
-    private EquatableArray<EventModel> ParseEvents(INamedTypeSymbol contract, string contractDisplay)
+    private EquatableArray<EventModel> ParseEvents(INamedTypeSymbol contract, InterfaceDeclarationSyntax declaration)
     {
         var events = new List<EventModel>();
-        var byName = new Dictionary<string, string>(System.StringComparer.Ordinal);
+        var byName = new Dictionary<string, (string Display, bool Own, LocationInfo? Location)>(System.StringComparer.Ordinal);
         foreach (var @interface in new[] { contract }.Concat(contract.AllInterfaces))
         {
+            var fallback = ReferenceEquals(@interface, contract) ? null : BaseListLocation(contract, @interface, declaration);
             foreach (var member in @interface.GetMembers())
             {
                 _cancellationToken.ThrowIfCancellationRequested();
-                if (ParseMember(@interface, member, contractDisplay) is not { } model)
+                if (ParseMember(@interface, member, fallback) is not { } model)
                 {
                     continue;
                 }
@@ -30,13 +31,24 @@ internal sealed partial class ContractParser
                     continue; // already reported as invalid
                 }
 
+                var own = ReferenceEquals(@interface, contract);
                 if (byName.TryGetValue(model.Event.EventName, out var previous))
                 {
-                    Report(DiagnosticDescriptors.DuplicateEventName, model.NameLocation, model.Event.EventName, display, previous);
+                    // Of a member the contract declares and one it inherits, the user changes the contract's own: the
+                    // inherited interface may serve other contracts.
+                    if (previous.Own && !own)
+                    {
+                        Report(DiagnosticDescriptors.DuplicateEventName, previous.Location, model.Event.EventName, previous.Display, display);
+                    }
+                    else
+                    {
+                        Report(DiagnosticDescriptors.DuplicateEventName, model.NameLocation, model.Event.EventName, display, previous.Display);
+                    }
+
                     continue;
                 }
 
-                byName.Add(model.Event.EventName, display);
+                byName.Add(model.Event.EventName, (display, own, model.NameLocation));
                 events.Add(model.Event);
             }
         }
@@ -44,14 +56,38 @@ internal sealed partial class ContractParser
         return events.ToEquatableArray();
     }
 
-    private (EventModel Event, LocationInfo? NameLocation)? ParseMember(INamedTypeSymbol @interface, ISymbol member, string contractDisplay)
+    // Where the contract brings in an inherited interface that is not in source (IDisposable): the entry of the base
+    // list that names it, or names the interface it comes through; else the contract's name.
+    private LocationInfo? BaseListLocation(INamedTypeSymbol contract, INamedTypeSymbol inherited, InterfaceDeclarationSyntax declaration)
     {
-        var location = LocationInfo.From(member);
+        if (declaration.BaseList is not { } baseList)
+        {
+            return LocationInfo.From(declaration.Identifier.GetLocation());
+        }
+
+        foreach (var entry in baseList.Types)
+        {
+            if (_semanticModel.GetTypeInfo(entry.Type, _cancellationToken).Type is INamedTypeSymbol named
+                && (SymbolEqualityComparer.Default.Equals(named, inherited) || named.AllInterfaces.Contains(inherited, SymbolEqualityComparer.Default)))
+            {
+                return LocationInfo.From(entry);
+            }
+        }
+
+        return LocationInfo.From(declaration.Identifier.GetLocation());
+    }
+
+    private (EventModel Event, LocationInfo? NameLocation)? ParseMember(INamedTypeSymbol @interface, ISymbol member, LocationInfo? fallback)
+    {
+        var location = LocationInfo.From(member) ?? fallback;
         var display = @interface.Name + "." + member.Name;
         switch (member)
         {
+            // A private or sealed method with a body is a helper of the interface: the sender cannot implement it.
+            case IMethodSymbol { MethodKind: MethodKind.Ordinary, IsStatic: false, IsAbstract: false, IsVirtual: false }:
+                return null;
             case IMethodSymbol { MethodKind: MethodKind.Ordinary, IsStatic: false } method:
-                return ParseEvent(@interface, method, display);
+                return ParseEvent(@interface, method, display, fallback);
             case IMethodSymbol { MethodKind: MethodKind.Ordinary or MethodKind.UserDefinedOperator or MethodKind.Conversion, IsStatic: true }:
                 Report(DiagnosticDescriptors.UnsupportedContractMember, location, display, "a static method");
                 return null;
@@ -69,10 +105,10 @@ internal sealed partial class ContractParser
         }
     }
 
-    private (EventModel Event, LocationInfo? NameLocation)? ParseEvent(INamedTypeSymbol @interface, IMethodSymbol method, string display)
+    private (EventModel Event, LocationInfo? NameLocation)? ParseEvent(INamedTypeSymbol @interface, IMethodSymbol method, string display, LocationInfo? fallback)
     {
         var syntax = method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_cancellationToken) as MethodDeclarationSyntax;
-        var methodLocation = LocationInfo.From(method);
+        var methodLocation = LocationInfo.From(method) ?? fallback;
 
         if (method.IsGenericMethod)
         {
@@ -106,14 +142,14 @@ internal sealed partial class ContractParser
                 var modifierToken = parameterSyntax?.Modifiers.FirstOrDefault(m => m.ValueText == modifier);
                 Report(
                     DiagnosticDescriptors.InvalidParameterModifier,
-                    modifierToken is { } token && token.RawKind != 0 ? LocationInfo.From(token.GetLocation()) : LocationInfo.From(parameter),
+                    modifierToken is { } token && token.RawKind != 0 ? LocationInfo.From(token.GetLocation()) : LocationInfo.From(parameter) ?? methodLocation,
                     parameter.Name,
                     display,
                     modifier);
                 continue;
             }
 
-            if (i == method.Parameters.Length - 1 && KnownTypes.Is(parameter.Type, "System.Threading", "CancellationToken"))
+            if (i == method.Parameters.Length - 1 && TypeNames.Is(parameter.Type, TypeNames.CancellationToken))
             {
                 cancellationToken = parameter.Name;
                 continue;
@@ -124,11 +160,13 @@ internal sealed partial class ContractParser
                 Name = parameter.Name,
                 JsonName = Naming.CamelCase(parameter.Name),
                 CSharpType = parameter.Type.ToDisplayString(TypeFormat),
-                CSharpTypeOf = parameter.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(TypeOfFormat),
-                Type = _types.MapParameter(parameter, display),
+                CSharpTypeOf = WithoutDynamic(parameter.Type).WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(TypeOfFormat),
+                Type = _types.MapParameter(parameter, display, methodLocation),
                 Documentation = DocComments.Parameter(method, parameter.Name, _cancellationToken),
             });
         }
+
+        ReportDuplicateJsonNames(method, parameters, display, methodLocation);
 
         var model = new EventModel
         {
@@ -144,9 +182,50 @@ internal sealed partial class ContractParser
         return (model, nameLocation);
     }
 
+    // Two parameters whose JSON names coincide (a and A) would write one key twice in the object payload.
+    private void ReportDuplicateJsonNames(IMethodSymbol method, List<ParameterModel> parameters, string display, LocationInfo? methodLocation)
+    {
+        if (parameters.Count < 2)
+        {
+            return;
+        }
+
+        var first = new Dictionary<string, string>(System.StringComparer.Ordinal);
+        foreach (var parameter in parameters)
+        {
+            if (first.TryGetValue(parameter.JsonName, out var previous))
+            {
+                var symbol = method.Parameters.First(p => p.Name == parameter.Name);
+                Report(DiagnosticDescriptors.DuplicateParameterJsonName, LocationInfo.From(symbol) ?? methodLocation, parameter.Name, previous, display, parameter.JsonName);
+            }
+            else
+            {
+                first.Add(parameter.JsonName, parameter.Name);
+            }
+        }
+    }
+
+    // typeof cannot name dynamic (CS1962), not even as a type argument; its runtime type is object.
+    private ITypeSymbol WithoutDynamic(ITypeSymbol type) => type switch
+    {
+        IDynamicTypeSymbol => _compilation.ObjectType,
+        IArrayTypeSymbol array => _compilation.CreateArrayTypeSymbol(WithoutDynamic(array.ElementType), array.Rank),
+        INamedTypeSymbol { IsGenericType: true, IsUnboundGenericType: false } named when named.TypeArguments.Any(ContainsDynamic) =>
+            named.OriginalDefinition.Construct(named.TypeArguments.Select(WithoutDynamic).ToArray()),
+        _ => type,
+    };
+
+    private static bool ContainsDynamic(ITypeSymbol type) => type switch
+    {
+        IDynamicTypeSymbol => true,
+        IArrayTypeSymbol array => ContainsDynamic(array.ElementType),
+        INamedTypeSymbol named => named.TypeArguments.Any(ContainsDynamic),
+        _ => false,
+    };
+
     private (string? Name, LocationInfo? Location) EventName(IMethodSymbol method, LocationInfo? methodLocation)
     {
-        var attribute = method.GetAttributes().FirstOrDefault(static a => KnownTypes.IsTypedSseAttribute(a, "EventNameAttribute"));
+        var attribute = method.GetAttributes().FirstOrDefault(static a => TypeNames.Is(a, TypeNames.EventNameAttribute));
         if (attribute is null || attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Kind == TypedConstantKind.Error)
         {
             return (Naming.EventName(method.Name), methodLocation);
@@ -168,8 +247,8 @@ internal sealed partial class ContractParser
 
     private static EventReturnKind? ReturnKind(ITypeSymbol type) => type switch
     {
-        _ when KnownTypes.Is(type, "System.Threading.Tasks", "Task") => EventReturnKind.Task,
-        _ when KnownTypes.Is(type, "System.Threading.Tasks", "ValueTask") => EventReturnKind.ValueTask,
+        _ when TypeNames.Is(type, TypeNames.Task) => EventReturnKind.Task,
+        _ when TypeNames.Is(type, TypeNames.ValueTask) => EventReturnKind.ValueTask,
         _ => null,
     };
 

@@ -26,8 +26,13 @@ internal sealed partial class ContractParser
     private readonly CancellationToken _cancellationToken;
     private readonly PayloadTypeMapper _types;
 
-    private ContractParser(CancellationToken cancellationToken)
+    private readonly Compilation _compilation;
+    private readonly SemanticModel _semanticModel;
+
+    private ContractParser(SemanticModel semanticModel, CancellationToken cancellationToken)
     {
+        _semanticModel = semanticModel;
+        _compilation = semanticModel.Compilation;
         _cancellationToken = cancellationToken;
         _types = new PayloadTypeMapper(_diagnostics, cancellationToken);
     }
@@ -42,7 +47,26 @@ internal sealed partial class ContractParser
             return null;
         }
 
-        return new ContractParser(cancellationToken).ParseContract(contract, declaration, attribute);
+        // A contract is one symbol, however many partial declarations carry the attribute (CS0579 when several do):
+        // only the first attribute of the symbol makes a contract, so its generated file is added once.
+        if (!HoldsFirstEventStreamAttribute(contract, declaration))
+        {
+            return null;
+        }
+
+        // While the name is still being typed (CS1001) there is no contract to speak of yet.
+        if (declaration.Identifier.IsMissing || contract.Name.Length == 0)
+        {
+            return null;
+        }
+
+        return new ContractParser(context.SemanticModel, cancellationToken).ParseContract(contract, declaration, attribute);
+    }
+
+    private static bool HoldsFirstEventStreamAttribute(INamedTypeSymbol contract, InterfaceDeclarationSyntax declaration)
+    {
+        var first = contract.GetAttributes().FirstOrDefault(static a => TypeNames.Is(a, TypeNames.EventStreamAttribute))?.ApplicationSyntaxReference;
+        return first is null || (first.SyntaxTree == declaration.SyntaxTree && declaration.Span.Contains(first.Span));
     }
 
     private ContractResult? ParseContract(INamedTypeSymbol contract, InterfaceDeclarationSyntax declaration, AttributeData attribute)
@@ -73,14 +97,16 @@ internal sealed partial class ContractParser
         }
 
         var route = ParseRoute(attribute.ConstructorArguments[0].Value as string, attributeSyntax, display);
-        var events = ParseEvents(contract, display);
+        var events = ParseEvents(contract, declaration);
 
         var diagnostics = _diagnostics.Distinct().ToEquatableArray();
         var model = diagnostics.Any(static d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error) || route is null
+            || HasCompilerErrors(contract)
             ? null
             : new ContractModel
             {
-                Namespace = KnownTypes.NamespaceName(contract.ContainingNamespace),
+                Namespace = TypeNames.NamespaceName(contract.ContainingNamespace),
+                NamespaceTypeNames = NamespaceTypeNames(contract),
                 InterfaceName = contract.Name,
                 ContainingTypes = ContainingTypes(contract).Select(static t => t.Name).ToEquatableArray(),
                 FullyQualifiedName = contract.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
@@ -96,11 +122,73 @@ internal sealed partial class ContractParser
         return new ContractResult(model, diagnostics, new StreamNameUse(streamName, contract.ToDisplayString(), streamNameLocation));
     }
 
+    // Code the compiler already rejects gets no generated code: it would only repeat the user's errors (CS1001,
+    // CS0246) in files the user cannot edit. The checks are syntactic or look at types already bound, so are cheap.
+    private bool HasCompilerErrors(INamedTypeSymbol contract)
+    {
+        foreach (var reference in contract.DeclaringSyntaxReferences)
+        {
+            var node = reference.GetSyntax(_cancellationToken);
+            if (node.ContainsDiagnostics && node.GetDiagnostics().Any(static d => d.Severity == DiagnosticSeverity.Error))
+            {
+                return true;
+            }
+        }
+
+        foreach (var @interface in new[] { contract }.Concat(contract.AllInterfaces))
+        {
+            if (@interface.Interfaces.Any(static i => i.TypeKind == TypeKind.Error))
+            {
+                return true;
+            }
+
+            foreach (var method in @interface.GetMembers().OfType<IMethodSymbol>())
+            {
+                if (ContainsErrorType(method.ReturnType) || method.Parameters.Any(static p => ContainsErrorType(p.Type)))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ContainsErrorType(ITypeSymbol type) => type switch
+    {
+        { TypeKind: TypeKind.Error } => true,
+        IArrayTypeSymbol array => ContainsErrorType(array.ElementType),
+        INamedTypeSymbol named => named.TypeArguments.Any(ContainsErrorType),
+        _ => false,
+    };
+
+    // The names of the namespace's types that a generated type, named after the contract, could collide with.
+    private static EquatableArray<string> NamespaceTypeNames(INamedTypeSymbol contract)
+    {
+        var prefix = string.Concat(ContainingTypes(contract).Select(static t => t.Name)) + Naming.ContractName(contract.Name);
+        return contract.ContainingNamespace.GetTypeMembers()
+            .Where(t => t.Arity == 0 && t.Name.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(static t => t.Name)
+            .Distinct()
+            .OrderBy(static n => n, StringComparer.Ordinal)
+            .ToEquatableArray();
+    }
+
     private bool CheckAccessibility(INamedTypeSymbol contract, LocationInfo? location, string display)
     {
         var isPublic = true;
         for (INamedTypeSymbol? type = contract; type is not null; type = type.ContainingType)
         {
+            if (type.IsFileLocal)
+            {
+                Report(
+                    DiagnosticDescriptors.InaccessibleContract,
+                    location,
+                    display,
+                    ReferenceEquals(type, contract) ? "file-local" : $"nested in the file-local type '{type.Name}'");
+                return false;
+            }
+
             switch (type.DeclaredAccessibility)
             {
                 case Accessibility.Public:
@@ -136,6 +224,19 @@ internal sealed partial class ContractParser
         if (route is null)
         {
             Report(DiagnosticDescriptors.InvalidRoute, location, template, display, error ?? "it cannot be parsed");
+            return null;
+        }
+
+        foreach (var parameter in route.Parameters)
+        {
+            foreach (var constraint in parameter.Constraints)
+            {
+                var name = RouteTemplateParser.ConstraintName(constraint);
+                if (!RouteTemplateParser.IsBuiltInConstraint(name))
+                {
+                    Report(DiagnosticDescriptors.UnknownRouteConstraint, location, name, parameter.Name, template, display);
+                }
+            }
         }
 
         return route;

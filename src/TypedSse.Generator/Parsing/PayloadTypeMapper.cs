@@ -25,9 +25,10 @@ internal sealed class PayloadTypeMapper(List<DiagnosticInfo> diagnostics, Cancel
         _types.Values.Where(static t => t is not null).OrderBy(static t => t!.Id, StringComparer.Ordinal).Select(static t => t!).ToEquatableArray();
 
     /// <summary>Maps the type of an event parameter.</summary>
-    public TypeRef MapParameter(IParameterSymbol parameter, string eventDisplay)
+    /// <param name="fallback">Where to report when the parameter is not in source: the contract's use of its interface.</param>
+    public TypeRef MapParameter(IParameterSymbol parameter, string eventDisplay, LocationInfo? fallback = null)
     {
-        var site = new Site(eventDisplay, $"parameter '{parameter.Name}'", LocationInfo.From(parameter));
+        var site = new Site(eventDisplay, $"parameter '{parameter.Name}'", LocationInfo.From(parameter) ?? fallback);
         return Map(parameter.Type, parameter.NullableAnnotation, site, enumAsString: false);
     }
 
@@ -113,12 +114,12 @@ internal sealed class PayloadTypeMapper(List<DiagnosticInfo> diagnostics, Cancel
                 return Unsupported(site, type, "delegates cannot be serialized");
         }
 
-        if (KnownTypes.IsInNamespace(type, "System.Threading.Tasks") || KnownTypes.Is(type, "System.Threading", "CancellationToken"))
+        if (TypeNames.IsInNamespace(type, TypeNames.Namespaces.Tasks) || TypeNames.Is(type, TypeNames.CancellationToken))
         {
             return Unsupported(site, type, "tasks and cancellation tokens cannot be serialized; send the result instead");
         }
 
-        if (KnownTypes.Is(type, "System", "Type") || KnownTypes.IsInNamespace(type, "System.Reflection"))
+        if (TypeNames.Is(type, TypeNames.Type) || TypeNames.IsInNamespace(type, TypeNames.Namespaces.Reflection))
         {
             return Unsupported(site, type, "reflection types cannot be serialized");
         }
@@ -128,12 +129,12 @@ internal sealed class PayloadTypeMapper(List<DiagnosticInfo> diagnostics, Cancel
             return Unsupported(site, type, "tuples serialize as an empty object; use a record");
         }
 
-        if (KnownTypes.IsInNamespace(type, "System.Text.Json") || KnownTypes.IsInNamespace(type, "System.Text.Json.Nodes"))
+        if (TypeNames.IsInNamespace(type, TypeNames.Namespaces.Json) || TypeNames.IsInNamespace(type, TypeNames.Namespaces.JsonNodes))
         {
             return TypeRef.Any(nullable); // JsonElement, JsonDocument, JsonNode: any JSON, chosen deliberately
         }
 
-        if ((KnownTypes.Is(type, "System", "Memory`1") || KnownTypes.Is(type, "System", "ReadOnlyMemory`1")))
+        if ((TypeNames.Is(type, TypeNames.Memory) || TypeNames.Is(type, TypeNames.ReadOnlyMemory)))
         {
             return type.TypeArguments[0].SpecialType == SpecialType.System_Byte
                 ? TypeRef.ForPrimitive(JsonPrimitive.String, PrimitiveFormats.Base64, nullable)
@@ -195,21 +196,21 @@ internal sealed class PayloadTypeMapper(List<DiagnosticInfo> diagnostics, Cancel
             _ => null,
         };
 
-        if (shape is null && type.ContainingType is null && KnownTypes.IsInNamespace(type, "System"))
+        if (shape is null && TypeNames.IsInNamespace(type, TypeNames.Namespaces.System))
         {
-            shape = type.MetadataName switch
+            shape = type switch
             {
-                "DateTimeOffset" => (JsonPrimitive.String, PrimitiveFormats.DateTime),
-                "DateOnly" => (JsonPrimitive.String, PrimitiveFormats.Date),
-                "TimeOnly" => (JsonPrimitive.String, PrimitiveFormats.Time),
-                "TimeSpan" => (JsonPrimitive.String, PrimitiveFormats.Duration),
-                "Guid" => (JsonPrimitive.String, PrimitiveFormats.Uuid),
-                "Uri" => (JsonPrimitive.String, PrimitiveFormats.Uri),
-                "Version" => (JsonPrimitive.String, PrimitiveFormats.Version),
-                "Half" => (JsonPrimitive.Number, PrimitiveFormats.Half),
-                "Int128" => (JsonPrimitive.Number, PrimitiveFormats.Int128),
-                "UInt128" => (JsonPrimitive.Number, PrimitiveFormats.UInt128),
-                _ => null,
+                _ when TypeNames.Is(type, TypeNames.DateTimeOffset) => (JsonPrimitive.String, PrimitiveFormats.DateTime),
+                _ when TypeNames.Is(type, TypeNames.DateOnly) => (JsonPrimitive.String, PrimitiveFormats.Date),
+                _ when TypeNames.Is(type, TypeNames.TimeOnly) => (JsonPrimitive.String, PrimitiveFormats.Time),
+                _ when TypeNames.Is(type, TypeNames.TimeSpan) => (JsonPrimitive.String, PrimitiveFormats.Duration),
+                _ when TypeNames.Is(type, TypeNames.Guid) => (JsonPrimitive.String, PrimitiveFormats.Uuid),
+                _ when TypeNames.Is(type, TypeNames.Uri) => (JsonPrimitive.String, PrimitiveFormats.Uri),
+                _ when TypeNames.Is(type, TypeNames.Version) => (JsonPrimitive.String, PrimitiveFormats.Version),
+                _ when TypeNames.Is(type, TypeNames.Half) => (JsonPrimitive.Number, PrimitiveFormats.Half),
+                _ when TypeNames.Is(type, TypeNames.Int128) => (JsonPrimitive.Number, PrimitiveFormats.Int128),
+                _ when TypeNames.Is(type, TypeNames.UInt128) => (JsonPrimitive.Number, PrimitiveFormats.UInt128),
+                _ => ((JsonPrimitive, string)?)null,
             };
         }
 
@@ -245,8 +246,8 @@ internal sealed class PayloadTypeMapper(List<DiagnosticInfo> diagnostics, Cancel
         foreach (var candidate in new[] { type }.Concat(type.AllInterfaces))
         {
             if (candidate.TypeArguments.Length == 2
-                && (KnownTypes.Is(candidate.OriginalDefinition, "System.Collections.Generic", "IDictionary`2")
-                    || KnownTypes.Is(candidate.OriginalDefinition, "System.Collections.Generic", "IReadOnlyDictionary`2")))
+                && (TypeNames.Is(candidate.OriginalDefinition, TypeNames.IDictionary)
+                    || TypeNames.Is(candidate.OriginalDefinition, TypeNames.IReadOnlyDictionary)))
             {
                 return candidate;
             }
@@ -270,7 +271,7 @@ internal sealed class PayloadTypeMapper(List<DiagnosticInfo> diagnostics, Cancel
                     break;
             }
 
-            if (KnownTypes.Is(candidate.OriginalDefinition, "System.Collections.Generic", "IAsyncEnumerable`1"))
+            if (TypeNames.Is(candidate.OriginalDefinition, TypeNames.IAsyncEnumerable))
             {
                 return candidate;
             }
@@ -300,7 +301,7 @@ internal sealed class PayloadTypeMapper(List<DiagnosticInfo> diagnostics, Cancel
             .Where(static f => f.HasConstantValue)
             .Select(f => new EnumMemberModel(
                 f.Name,
-                f.GetAttributes().FirstOrDefault(static a => KnownTypes.IsJsonAttribute(a, "JsonStringEnumMemberNameAttribute"))?.ConstructorArguments.FirstOrDefault().Value as string ?? f.Name,
+                f.GetAttributes().FirstOrDefault(static a => TypeNames.Is(a, TypeNames.JsonStringEnumMemberNameAttribute))?.ConstructorArguments.FirstOrDefault().Value as string ?? f.Name,
                 Convert.ToString(f.ConstantValue, CultureInfo.InvariantCulture) ?? "0",
                 DocComments.Summary(f, cancellationToken)))
             .ToEquatableArray();
@@ -309,7 +310,7 @@ internal sealed class PayloadTypeMapper(List<DiagnosticInfo> diagnostics, Cancel
         {
             EnumMembers = members,
             EnumAsString = IsStringEnum(type.GetAttributes(), type),
-            IsFlags = type.GetAttributes().Any(static a => KnownTypes.Is(a.AttributeClass, "System", "FlagsAttribute")),
+            IsFlags = type.GetAttributes().Any(static a => TypeNames.Is(a, TypeNames.FlagsAttribute)),
         };
     }
 
@@ -377,7 +378,7 @@ internal sealed class PayloadTypeMapper(List<DiagnosticInfo> diagnostics, Cancel
         }
 
         var attributes = member.GetAttributes();
-        var include = attributes.Any(static a => KnownTypes.IsJsonAttribute(a, "JsonIncludeAttribute"));
+        var include = attributes.Any(static a => TypeNames.Is(a, TypeNames.JsonIncludeAttribute));
         var readable = member switch
         {
             IPropertySymbol p => p.DeclaredAccessibility == Accessibility.Public && p.GetMethod is { DeclaredAccessibility: Accessibility.Public },
@@ -390,7 +391,7 @@ internal sealed class PayloadTypeMapper(List<DiagnosticInfo> diagnostics, Cancel
         }
 
         var isOptional = false;
-        if (attributes.FirstOrDefault(static a => KnownTypes.IsJsonAttribute(a, "JsonIgnoreAttribute")) is { } ignore)
+        if (attributes.FirstOrDefault(static a => TypeNames.Is(a, TypeNames.JsonIgnoreAttribute)) is { } ignore)
         {
             // JsonIgnoreCondition: Never = 0, Always = 1, WhenWritingDefault = 2, WhenWritingNull = 3, WhenWriting... = 4+
             var condition = ignore.NamedArguments.FirstOrDefault(static a => a.Key == "Condition").Value.Value as int? ?? 1;
@@ -409,9 +410,9 @@ internal sealed class PayloadTypeMapper(List<DiagnosticInfo> diagnostics, Cancel
             ? TypeRef.Any(annotation != NullableAnnotation.NotAnnotated)
             : Map(memberType, annotation, memberSite, stringEnum);
 
-        var jsonName = attributes.FirstOrDefault(static a => KnownTypes.IsJsonAttribute(a, "JsonPropertyNameAttribute"))?.ConstructorArguments.FirstOrDefault().Value as string
+        var jsonName = attributes.FirstOrDefault(static a => TypeNames.Is(a, TypeNames.JsonPropertyNameAttribute))?.ConstructorArguments.FirstOrDefault().Value as string
             ?? Naming.CamelCase(member.Name);
-        var order = attributes.FirstOrDefault(static a => KnownTypes.IsJsonAttribute(a, "JsonPropertyOrderAttribute"))?.ConstructorArguments.FirstOrDefault().Value as int?;
+        var order = attributes.FirstOrDefault(static a => TypeNames.Is(a, TypeNames.JsonPropertyOrderAttribute))?.ConstructorArguments.FirstOrDefault().Value as int?;
         var documentation = DocComments.Summary(member, cancellationToken)
             ?? (member.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is ParameterSyntax
                 ? DocComments.Parameter(member.ContainingType, member.Name, cancellationToken)
@@ -423,9 +424,9 @@ internal sealed class PayloadTypeMapper(List<DiagnosticInfo> diagnostics, Cancel
             JsonName = jsonName,
             Type = type,
             IsRequired = member is IPropertySymbol { IsRequired: true } or IFieldSymbol { IsRequired: true }
-                || attributes.Any(static a => KnownTypes.IsJsonAttribute(a, "JsonRequiredAttribute")),
+                || attributes.Any(static a => TypeNames.Is(a, TypeNames.JsonRequiredAttribute)),
             IsOptional = isOptional,
-            IsExtensionData = attributes.Any(static a => KnownTypes.IsJsonAttribute(a, "JsonExtensionDataAttribute")),
+            IsExtensionData = attributes.Any(static a => TypeNames.Is(a, TypeNames.JsonExtensionDataAttribute)),
             Documentation = documentation,
         }, order);
     }
@@ -433,8 +434,8 @@ internal sealed class PayloadTypeMapper(List<DiagnosticInfo> diagnostics, Cancel
     private PolymorphismModel? DescribePolymorphism(INamedTypeSymbol type, Site site)
     {
         var attributes = type.GetAttributes();
-        var derived = attributes.Where(static a => KnownTypes.IsJsonAttribute(a, "JsonDerivedTypeAttribute")).ToList();
-        var polymorphic = attributes.FirstOrDefault(static a => KnownTypes.IsJsonAttribute(a, "JsonPolymorphicAttribute"));
+        var derived = attributes.Where(static a => TypeNames.Is(a, TypeNames.JsonDerivedTypeAttribute)).ToList();
+        var polymorphic = attributes.FirstOrDefault(static a => TypeNames.Is(a, TypeNames.JsonPolymorphicAttribute));
         if (derived.Count == 0 && polymorphic is null)
         {
             return null;
@@ -472,7 +473,7 @@ internal sealed class PayloadTypeMapper(List<DiagnosticInfo> diagnostics, Cancel
         {
             Id = id,
             Name = type.Name,
-            Namespace = KnownTypes.NamespaceName(type.ContainingNamespace),
+            Namespace = TypeNames.NamespaceName(type.ContainingNamespace),
             ContainingTypes = containing.ToEquatableArray(),
             Kind = kind,
             Declaration = type switch
@@ -498,7 +499,7 @@ internal sealed class PayloadTypeMapper(List<DiagnosticInfo> diagnostics, Cancel
             name = outer.MetadataName + "." + name;
         }
 
-        var ns = KnownTypes.NamespaceName(type.ContainingNamespace);
+        var ns = TypeNames.NamespaceName(type.ContainingNamespace);
         return ns.Length > 0 ? ns + "." + name : name;
     }
 
@@ -517,14 +518,14 @@ internal sealed class PayloadTypeMapper(List<DiagnosticInfo> diagnostics, Cancel
         attributes.Any(a => ConverterType(a) is { } converter && !IsStringEnumConverter(converter));
 
     private static INamedTypeSymbol? ConverterType(AttributeData attribute) =>
-        KnownTypes.IsJsonAttribute(attribute, "JsonConverterAttribute") && attribute.ConstructorArguments.Length == 1
+        TypeNames.Is(attribute, TypeNames.JsonConverterAttribute) && attribute.ConstructorArguments.Length == 1
             ? attribute.ConstructorArguments[0].Value as INamedTypeSymbol
             : null;
 
     private static bool IsStringEnumConverter(INamedTypeSymbol? converter) =>
         converter is not null
-        && (KnownTypes.Is(converter.OriginalDefinition, "System.Text.Json.Serialization", "JsonStringEnumConverter")
-            || KnownTypes.Is(converter.OriginalDefinition, "System.Text.Json.Serialization", "JsonStringEnumConverter`1"));
+        && (TypeNames.Is(converter.OriginalDefinition, TypeNames.JsonStringEnumConverter)
+            || TypeNames.Is(converter.OriginalDefinition, TypeNames.JsonStringEnumConverterOfT));
 
     private TypeRef Unsupported(Site site, ITypeSymbol type, string reason)
     {

@@ -338,8 +338,31 @@ internal static class RouteTemplateParser
             return null;
         }
 
-        return new RouteParameterModel(name, KindOf(constraints), isOptional, isCatchAll, defaultValue, constraints.ToEquatableArray());
+        var kind = KindOf(constraints);
+        if (defaultValue is not null && !IsValid(kind, defaultValue))
+        {
+            error = $"the default value '{defaultValue}' of parameter '{name}' is not a valid {kind.ToString().ToLowerInvariant()}; routing would reject every URL that leaves the parameter out, so give a default that matches its constraint";
+            return null;
+        }
+
+        return new RouteParameterModel(name, kind, isOptional, isCatchAll, defaultValue, constraints.ToEquatableArray());
     }
+
+    // The constraints of RouteOptions' default ConstraintMap.
+    private static readonly HashSet<string> BuiltInConstraints = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "int", "bool", "datetime", "decimal", "double", "float", "guid", "long", "minlength", "maxlength", "length",
+        "min", "max", "range", "alpha", "regex", "required", "file", "nonfile",
+    };
+
+    /// <summary>The name of a constraint as written: <c>min(1)</c> → <c>min</c>.</summary>
+    public static string ConstraintName(string constraint)
+    {
+        var parenthesis = constraint.IndexOf('(');
+        return parenthesis < 0 ? constraint : constraint.Substring(0, parenthesis);
+    }
+
+    public static bool IsBuiltInConstraint(string name) => BuiltInConstraints.Contains(name);
 
     private static RouteParameterKind KindOf(List<string> constraints)
     {
@@ -360,6 +383,15 @@ internal static class RouteTemplateParser
 
         return RouteParameterKind.String;
     }
+
+    private static bool IsValid(RouteParameterKind kind, string value) => kind switch
+    {
+        RouteParameterKind.Int32 => int.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out _),
+        RouteParameterKind.Int64 => long.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out _),
+        RouteParameterKind.Boolean => bool.TryParse(value, out _),
+        RouteParameterKind.Guid => System.Guid.TryParse(value, out _),
+        _ => true,
+    };
 
     private static string? CheckSegment(string segment, List<Part> parts, bool isLast)
     {

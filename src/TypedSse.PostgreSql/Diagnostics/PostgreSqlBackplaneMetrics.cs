@@ -25,7 +25,7 @@ internal sealed class PostgreSqlBackplaneMetrics
         _eventsRead = meter.CreateCounter<long>("typedsse.postgresql.events.read", "{event}",
             "Events read from the database and handed to this instance's connections.");
         _lag = meter.CreateHistogram<double>("typedsse.postgresql.delivery.lag", "s",
-            "Time from an event's commit (created_at, database clock) to its delivery to this instance's connections (app clock).");
+            "Time from an event's publish (created_at, the publishing instance's clock) to its delivery to this instance's connections (this instance's clock).");
         _reconnects = meter.CreateCounter<long>("typedsse.postgresql.reconnects", "{connection}",
             "Times the listening connection was re-established after it was lost.");
         _pruned = meter.CreateCounter<long>("typedsse.postgresql.events.pruned", "{event}",

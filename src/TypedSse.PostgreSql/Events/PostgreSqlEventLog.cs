@@ -11,7 +11,7 @@ namespace TypedSse.PostgreSql.Events;
 /// NOTIFY. Delivery, to this instance's connections as to every other's, is the <see cref="Delivery.EventListener"/>'s
 /// job.
 /// </summary>
-internal sealed class PostgreSqlEventLog(EventLogDatabase database) : IEventBackplane, IEventHistory
+internal sealed class PostgreSqlEventLog(EventLogDatabase database, TimeProvider time) : IEventBackplane, IEventHistory
 {
     private readonly EventLogSql _sql = database.Sql;
 
@@ -55,6 +55,8 @@ internal sealed class PostgreSqlEventLog(EventLogDatabase database) : IEventBack
                                 Text(draft.Audience.ConnectionId),
                                 new NpgsqlParameter<ReadOnlyMemory<byte>> { NpgsqlDbType = NpgsqlDbType.Bytea, TypedValue = draft.Data },
                                 Text(_sql.Channel),
+                                // Stamped with the app's clock, the one HistoryPruner ages events by.
+                                new NpgsqlParameter<DateTimeOffset> { NpgsqlDbType = NpgsqlDbType.TimestampTz, TypedValue = time.GetUtcNow() },
                             },
                         },
                     },

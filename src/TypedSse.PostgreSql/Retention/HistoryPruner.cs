@@ -69,9 +69,10 @@ internal sealed class HistoryPruner(EventLogDatabase database, PostgreSqlBackpla
         {
             Parameters =
             {
-                // Age is measured on the database's clock, the one that wrote created_at.
                 new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Interval, Value = options.HistoryMaxAge is { } age ? age : DBNull.Value },
                 new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = options.HistorySize is { } size ? size : DBNull.Value },
+                // Age is measured on the app's clock, the one that stamped created_at (see PostgreSqlEventLog.PublishAsync).
+                new NpgsqlParameter<DateTimeOffset> { NpgsqlDbType = NpgsqlDbType.TimestampTz, TypedValue = time.GetUtcNow() },
             },
         };
         long count = (long)(await prune.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;

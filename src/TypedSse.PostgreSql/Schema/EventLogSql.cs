@@ -53,8 +53,8 @@ internal sealed class EventLogSql
         LockStream = "SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))";
         InsertEvent = $"""
             WITH inserted AS (
-                INSERT INTO {s}.events (stream, event_name, topic, user_id, connection_id, data)
-                VALUES ($1, $2, $3, $4, $5, $6)
+                INSERT INTO {s}.events (stream, event_name, topic, user_id, connection_id, data, created_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $8)
                 RETURNING id, created_at
             ), stream AS (
                 INSERT INTO {s}.streams AS st (name, first_id, last_id, pruned_through)
@@ -82,7 +82,7 @@ internal sealed class EventLogSql
         Prune = $"""
             WITH cut AS (
                 SELECT st.name, GREATEST(
-                    (SELECT max(e.id) FROM {s}.events e WHERE e.stream = st.name AND e.created_at < clock_timestamp() - $1::interval),
+                    (SELECT max(e.id) FROM {s}.events e WHERE e.stream = st.name AND e.created_at < $3::timestamptz - $1::interval),
                     CASE WHEN $2::int IS NOT NULL THEN
                         (SELECT e.id FROM {s}.events e WHERE e.stream = st.name ORDER BY e.id DESC OFFSET $2::int LIMIT 1)
                     END) AS through

@@ -13,6 +13,7 @@ internal sealed class ConnectionRegistry
     private readonly ConcurrentDictionary<string, EventStreamConnection[]> _byUser = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, EventStreamConnection> _byId = new(StringComparer.Ordinal);
     private EventStreamConnection[] _all = [];
+    private long _lastDeliveredId;
 
     public int Count => Volatile.Read(ref _all).Length;
 
@@ -23,11 +24,20 @@ internal sealed class ConnectionRegistry
 
     public EventStreamConnection? Find(string connectionId) => _byId.GetValueOrDefault(connectionId);
 
-    public void Add(EventStreamConnection connection)
+    /// <summary>
+    /// Adds a connection and returns the id of the last event delivered before it (0 if none yet): every later event
+    /// of its audience reaches it, so the connection's client may resume from that id.
+    /// </summary>
+    /// <remarks>
+    /// <see cref="Deliver"/> publishes the event's id before it reads the connections, and this adds the connection
+    /// before it reads the id, each with a full fence: either the delivery sees the connection, or the connection
+    /// sees the delivery's id.
+    /// </remarks>
+    public long Add(EventStreamConnection connection)
     {
         lock (_gate)
         {
-            Volatile.Write(ref _all, [.. _all, connection]);
+            Interlocked.Exchange(ref _all, [.. _all, connection]);
             _byId[connection.Id] = connection;
             foreach (var topic in connection.Topics)
             {
@@ -38,6 +48,8 @@ internal sealed class ConnectionRegistry
                 _byUser[userId] = [.. _byUser.GetValueOrDefault(userId, []), connection];
             }
         }
+        Interlocked.MemoryBarrier();
+        return Volatile.Read(ref _lastDeliveredId);
     }
 
     public void Remove(EventStreamConnection connection)
@@ -60,6 +72,7 @@ internal sealed class ConnectionRegistry
     /// <summary>Queues the event on every connection of its audience.</summary>
     public void Deliver(StreamEvent streamEvent)
     {
+        Interlocked.Exchange(ref _lastDeliveredId, streamEvent.Id);
         var audience = streamEvent.Audience;
         if (audience.ConnectionId is { } connectionId)
         {

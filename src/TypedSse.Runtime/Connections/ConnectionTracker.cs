@@ -2,35 +2,35 @@ using System.Collections.Concurrent;
 
 namespace TypedSse.Connections;
 
-/// <summary>Every open connection of the app, for keep-alive pings and for closing them all on shutdown.</summary>
+/// <summary>Every open event-stream response of the app, for keep-alive pings and for closing them all on shutdown.</summary>
 internal sealed class ConnectionTracker
 {
-    private readonly ConcurrentDictionary<EventStreamConnection, byte> _connections = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<ConnectionOutput, byte> _outputs = new(ReferenceEqualityComparer.Instance);
     private volatile bool _stopping;
 
-    public int Count => _connections.Count;
+    public int Count => _outputs.Count;
 
-    public IEnumerable<EventStreamConnection> Connections => _connections.Keys;
+    public IEnumerable<ConnectionOutput> Outputs => _outputs.Keys;
 
     public bool IsStopping => _stopping;
 
-    public void Add(EventStreamConnection connection)
+    public void Add(ConnectionOutput output)
     {
-        _connections.TryAdd(connection, 0);
+        _outputs.TryAdd(output, 0);
         if (_stopping)
         {
-            connection.Close();
+            output.Close();
         }
     }
 
-    public void Remove(EventStreamConnection connection) => _connections.TryRemove(connection, out _);
+    public void Remove(ConnectionOutput output) => _outputs.TryRemove(output, out _);
 
     public void CloseAll()
     {
         _stopping = true;
-        foreach (var connection in _connections.Keys)
+        foreach (var output in _outputs.Keys)
         {
-            connection.Close();
+            output.Close();
         }
     }
 }

@@ -1,60 +1,42 @@
-using System.Buffers;
-using System.IO.Pipelines;
 using System.Security.Claims;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
-using TypedSse.Diagnostics;
-using TypedSse.Framing;
+using Microsoft.AspNetCore.Routing;
 using TypedSse.Connections;
-using TypedSse.Streams;
+using TypedSse.Framing;
 
 namespace TypedSse;
 
 /// <summary>
-/// One client connected to a stream: its identity, its topics, and a bounded outbound queue that a single writer
-/// drains into the response, so a ping never interleaves with an event and a slow client never delays anyone else.
+/// One client subscribed to a stream: its identity, its topics and its route values. Its events go out through the
+/// response it belongs to, whose single writer and bounded queue it shares with the other subscriptions of a
+/// multiplexed response (see <c>MapEventStreams</c>).
 /// </summary>
 public sealed class EventStreamConnection
 {
-    private const int FlushThresholdBytes = 64 * 1024;
-
-    private readonly Channel<OutboundFrame> _queue;
-    private readonly SlowConsumerPolicy _policy;
+    private readonly ConnectionOutput _output;
+    private readonly int _subscription;
     private readonly JsonSerializerOptions _serializerOptions;
-    private readonly TypedSseMetrics _metrics;
-    private readonly CancellationTokenSource _closed = new();
-    private long _lastActivity = Environment.TickCount64;
-    private long _lastWrittenEventId;
-    private int _overflowed;
 
     internal EventStreamConnection(
+        ConnectionOutput output,
+        int subscription,
         string streamName,
-        HttpContext httpContext,
         string? userId,
         IReadOnlySet<string> topics,
+        RouteValueDictionary routeValues,
         JsonSerializerOptions serializerOptions,
-        int queueCapacity,
-        SlowConsumerPolicy policy,
-        TypedSseMetrics metrics)
+        DateTimeOffset connectedAt)
     {
+        _output = output;
+        _subscription = subscription;
         _serializerOptions = serializerOptions;
-        Id = Guid.NewGuid().ToString("N");
+        Id = output.IsMultiplexed ? output.Id + "-" + subscription.ToString(System.Globalization.CultureInfo.InvariantCulture) : output.Id;
         StreamName = streamName;
-        HttpContext = httpContext;
         UserId = userId;
         Topics = topics;
-        ConnectedAt = DateTimeOffset.UtcNow;
-        _policy = policy;
-        _metrics = metrics;
-        _queue = Channel.CreateBounded<OutboundFrame>(
-            new BoundedChannelOptions(queueCapacity)
-            {
-                SingleReader = true,
-                SingleWriter = false,
-                FullMode = policy == SlowConsumerPolicy.DropOldest ? BoundedChannelFullMode.DropOldest : BoundedChannelFullMode.Wait,
-            },
-            policy == SlowConsumerPolicy.DropOldest ? _ => _metrics.EventDropped(StreamName) : null);
+        RouteValues = routeValues;
+        ConnectedAt = connectedAt;
     }
 
     /// <summary>The connection's id, unique and opaque. Target it with <see cref="EventAudience.ForConnection"/>.</summary>
@@ -63,8 +45,8 @@ public sealed class EventStreamConnection
     /// <summary>The name of the stream the connection belongs to.</summary>
     public string StreamName { get; }
 
-    /// <summary>The request of the connection.</summary>
-    public HttpContext HttpContext { get; }
+    /// <summary>The request of the connection; for a multiplexed connection, the request that carries all of its subscriptions.</summary>
+    public HttpContext HttpContext => _output.HttpContext;
 
     /// <summary>The authenticated user of the request.</summary>
     public ClaimsPrincipal User => HttpContext.User;
@@ -75,11 +57,21 @@ public sealed class EventStreamConnection
     /// <summary>The topics the connection is subscribed to.</summary>
     public IReadOnlySet<string> Topics { get; }
 
-    /// <summary>When the connection was opened.</summary>
+    /// <summary>
+    /// The values of the stream's route parameters for this connection, for example <c>room</c> of
+    /// <c>/rooms/{room}/events</c>. Read these rather than <c>HttpContext.Request.RouteValues</c>, which belong to
+    /// the multiplexed endpoint when the connection is one of its subscriptions.
+    /// </summary>
+    public RouteValueDictionary RouteValues { get; }
+
+    /// <summary>When the connection was opened, by the app's <see cref="TimeProvider"/>.</summary>
     public DateTimeOffset ConnectedAt { get; }
 
     /// <summary>Canceled when the connection starts closing, for whatever reason.</summary>
-    public CancellationToken Closed => _closed.Token;
+    public CancellationToken Closed => _output.Closed;
+
+    /// <summary>Whether the connection is one subscription of a multiplexed response.</summary>
+    public bool IsMultiplexed => _output.IsMultiplexed;
 
     /// <summary>
     /// Sends an event to this connection only, outside the stream's history: it has no id and is never replayed.
@@ -90,114 +82,23 @@ public sealed class EventStreamConnection
     /// <exception cref="ArgumentException">The event name contains CR or LF.</exception>
     public bool Send<T>(string? eventName, T data)
     {
-        SseFrameWriter.ValidateEventName(eventName, nameof(eventName));
+        EventFields.ThrowIfInvalidEventName(eventName, nameof(eventName));
         var payload = PayloadEncoder.Encode(data, _serializerOptions);
-        return Enqueue(new OutboundFrame(SseFrameWriter.FrameEvent(eventName, id: null, payload), 0));
+        var frame = _output.IsMultiplexed
+            ? SubscriptionFrames.FrameEvent(_subscription, eventName, payload)
+            : SseFrameWriter.FrameEvent(eventName, payload);
+        return _output.Enqueue(new OutboundFrame(frame, Subscription: _subscription));
     }
 
-    /// <summary>Closes the connection after the events already queued are written. The client will reconnect.</summary>
-    public void Close()
-    {
-        _queue.Writer.TryComplete();
-        _closed.Cancel();
-    }
+    /// <summary>
+    /// Closes the connection after the events already queued are written; the client reconnects. A multiplexed
+    /// response closes as a whole, and its client resumes every subscription.
+    /// </summary>
+    public void Close() => _output.Close();
 
-    internal long LastWrittenEventId
-    {
-        get => _lastWrittenEventId;
-        set => _lastWrittenEventId = value;
-    }
+    internal ConnectionOutput Output => _output;
 
-    internal long IdleMilliseconds => Environment.TickCount64 - Volatile.Read(ref _lastActivity);
+    internal int Subscription => _subscription;
 
-    internal bool Enqueue(StreamEvent streamEvent) => Enqueue(new OutboundFrame(streamEvent.Frame, streamEvent.Id));
-
-    internal bool Enqueue(OutboundFrame frame)
-    {
-        if (_queue.Writer.TryWrite(frame))
-        {
-            return true;
-        }
-
-        if (_closed.IsCancellationRequested || Volatile.Read(ref _overflowed) != 0)
-        {
-            return false;
-        }
-
-        if (_policy == SlowConsumerPolicy.DropNewest)
-        {
-            _metrics.EventDropped(StreamName);
-            return false;
-        }
-
-        // Disconnect: the client reconnects with its Last-Event-ID and catches up from the history.
-        if (Interlocked.Exchange(ref _overflowed, 1) == 0)
-        {
-            _metrics.SlowConsumerDisconnected(StreamName);
-            _queue.Writer.TryComplete();
-            HttpContext.Abort();
-        }
-        return false;
-    }
-
-    /// <summary>Queues a send that waits for room instead of applying the slow-consumer policy.</summary>
-    internal ValueTask EnqueueWaitingAsync(OutboundFrame frame, CancellationToken cancellationToken) =>
-        _queue.Writer.WriteAsync(frame, cancellationToken);
-
-    internal void EnqueuePing()
-    {
-        Volatile.Write(ref _lastActivity, Environment.TickCount64);
-        _queue.Writer.TryWrite(new OutboundFrame(ControlEvents.PingFrame, 0));
-    }
-
-    internal bool WasDisconnectedAsSlow => Volatile.Read(ref _overflowed) != 0;
-
-    /// <summary>Writes queued frames until the queue completes or the client goes away.</summary>
-    internal async Task WriteQueuedAsync(PipeWriter body)
-    {
-        using var abort = HttpContext.RequestAborted.Register(static state => ((EventStreamConnection)state!).Close(), this);
-        var reader = _queue.Reader;
-        try
-        {
-            // No cancellation token on the waits: a cancelable wait allocates, an uncancelable one reuses a cached
-            // awaitable. Aborts and shutdown complete the queue instead.
-            while (await reader.WaitToReadAsync().ConfigureAwait(false))
-            {
-                long bytes = 0;
-                int events = 0;
-                while (bytes < FlushThresholdBytes && reader.TryRead(out var frame))
-                {
-                    if (frame.EventId != 0)
-                    {
-                        if (frame.EventId <= _lastWrittenEventId)
-                        {
-                            continue;
-                        }
-                        _lastWrittenEventId = frame.EventId;
-                        events++;
-                    }
-                    body.Write(frame.Frame.Span);
-                    bytes += frame.Frame.Length;
-                }
-
-                Volatile.Write(ref _lastActivity, Environment.TickCount64);
-                var flush = await body.FlushAsync().ConfigureAwait(false);
-                _metrics.Written(StreamName, events, bytes);
-                if (flush.IsCompleted || flush.IsCanceled)
-                {
-                    break;
-                }
-            }
-        }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException
-            || HttpContext.RequestAborted.IsCancellationRequested)
-        {
-            // The client went away mid-write; there is nobody left to tell.
-        }
-        finally
-        {
-            _queue.Writer.TryComplete();
-            _closed.Cancel();
-        }
-    }
+    internal bool Enqueue(StreamEvent streamEvent) => _output.Enqueue(OutboundFrame.For(streamEvent, _subscription));
 }

@@ -10,8 +10,8 @@ internal static partial class Log
     [LoggerMessage(2, LogLevel.Debug, "Stream {Stream}: connection {ConnectionId} closed.")]
     public static partial void ConnectionClosed(ILogger logger, string stream, string connectionId);
 
-    [LoggerMessage(3, LogLevel.Warning, "Stream {Stream}: ignoring malformed Last-Event-ID \"{Value}\" from {Source}; expected a non-negative decimal integer. The client starts without replay.")]
-    public static partial void MalformedLastEventId(ILogger logger, string stream, string value, string source);
+    [LoggerMessage(3, LogLevel.Warning, "Stream {Stream}: ignoring malformed Last-Event-ID \"{Value}\" from {Source}; expected a non-negative decimal integer. The client starts without replay. This warning is logged at most once per {Interval}; {HeldBack} more since the last one were only counted (metric typedsse.last_event_id.malformed).")]
+    public static partial void MalformedLastEventId(ILogger logger, string stream, string value, string source, long heldBack, TimeSpan interval);
 
     [LoggerMessage(4, LogLevel.Warning, "Stream {Stream}: connection {ConnectionId} disconnected because its queue of {Capacity} events was full; the client reconnects and catches up from history.")]
     public static partial void SlowConsumerDisconnected(ILogger logger, string stream, string connectionId, int capacity);
@@ -30,4 +30,16 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Error, "Stream {Stream}: could not read the history after event {LastEventId} for connection {ConnectionId}; closing it so the client retries.")]
     public static partial void ReplayFailed(ILogger logger, Exception exception, string stream, long lastEventId, string connectionId);
+
+    [LoggerMessage(10, LogLevel.Warning, "Stream {Stream}: could not read the newest event id for connection {ConnectionId}; it starts without a resume point until its first event.")]
+    public static partial void StartPositionFailed(ILogger logger, Exception exception, string stream, string connectionId);
+
+    [LoggerMessage(11, LogLevel.Debug, "Multiplexed connection {ConnectionId}: subscription {Subscription} to {Path} refused with status {StatusCode}.")]
+    public static partial void SubscriptionRefused(ILogger logger, string connectionId, int subscription, string path, int statusCode);
+
+    [LoggerMessage(12, LogLevel.Debug, "Multiplexed request refused with status {StatusCode}: {Reason}")]
+    public static partial void MultiplexedRequestRejected(ILogger logger, int statusCode, string reason);
+
+    [LoggerMessage(13, LogLevel.Warning, "Multiplexed connection: ignoring malformed cursor entry {Index} \"{Value}\" of Last-Event-ID; expected a non-negative decimal integer. That subscription starts without replay. This warning is logged at most once per {Interval}, shared with malformed Last-Event-IDs; {HeldBack} more since the last one were only counted (metric typedsse.last_event_id.malformed).")]
+    public static partial void MalformedCursorEntry(ILogger logger, int index, string value, long heldBack, TimeSpan interval);
 }

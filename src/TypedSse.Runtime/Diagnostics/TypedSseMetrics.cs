@@ -17,6 +17,9 @@ internal sealed class TypedSseMetrics
     private readonly Counter<long> _slowConsumerDisconnects;
     private readonly Counter<long> _replayed;
     private readonly Counter<long> _resets;
+    private readonly UpDownCounter<long> _activeMultiplexed;
+    private readonly Counter<long> _subscriptions;
+    private readonly Counter<long> _malformedLastEventIds;
 
     public TypedSseMetrics(IMeterFactory meterFactory)
     {
@@ -29,7 +32,11 @@ internal sealed class TypedSseMetrics
         _dropped = meter.CreateCounter<long>("typedsse.events.dropped", "{event}", "Events dropped by a full connection queue.");
         _slowConsumerDisconnects = meter.CreateCounter<long>("typedsse.connections.slow_consumer_disconnects", "{connection}", "Connections closed because their queue was full.");
         _replayed = meter.CreateCounter<long>("typedsse.events.replayed", "{event}", "Events replayed from history to reconnecting clients.");
+        _activeMultiplexed = meter.CreateUpDownCounter<long>("typedsse.multiplexed.connections.active", "{connection}", "Open multiplexed connections, each carrying several subscriptions (counted per stream in typedsse.connections.active).");
+        _subscriptions = meter.CreateCounter<long>("typedsse.multiplexed.subscriptions", "{subscription}", "Subscriptions asked for on multiplexed connections, by stream and outcome.");
         _resets = meter.CreateCounter<long>("typedsse.history.resets", "{connection}", "Reconnects that could not be replayed and were told to resync.");
+        _malformedLastEventIds = meter.CreateCounter<long>("typedsse.last_event_id.malformed", "{request}",
+            "Requests whose Last-Event-ID was malformed and ignored; only the first per minute is also logged.");
     }
 
     public void ConnectionOpened(string stream)
@@ -39,6 +46,15 @@ internal sealed class TypedSseMetrics
     }
 
     public void ConnectionClosed(string stream) => _activeConnections.Add(-1, Tag(stream));
+
+    public void MultiplexedConnectionOpened() => _activeMultiplexed.Add(1);
+
+    public void MultiplexedConnectionClosed() => _activeMultiplexed.Add(-1);
+
+    /// <param name="stream">The stream, or null when the path matched none.</param>
+    /// <param name="refusedWith">The status it was refused with, or 0 if admitted.</param>
+    public void SubscriptionRequested(string? stream, int refusedWith) =>
+        _subscriptions.Add(1, Tag(stream ?? "(none)"), new("typedsse.subscription.status", refusedWith == 0 ? 200 : refusedWith));
 
     public void EventPublished(string stream) => _published.Add(1, Tag(stream));
 
@@ -61,6 +77,8 @@ internal sealed class TypedSseMetrics
     public void Replayed(string stream, int events) => _replayed.Add(events, Tag(stream));
 
     public void Reset(string stream) => _resets.Add(1, Tag(stream));
+
+    public void MalformedLastEventId(string stream) => _malformedLastEventIds.Add(1, Tag(stream));
 
     private static KeyValuePair<string, object?> Tag(string stream) => new(StreamTag, stream);
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text.Json;
 
 namespace TypedSse.Framing;
@@ -15,6 +16,9 @@ public static class ControlEvents
     /// <summary>Sent instead of a replay when the requested Last-Event-ID is older than the history or unknown to it.</summary>
     public const string Reset = "typedsse:reset";
 
+    /// <summary>Sent on a multiplexed connection, as <c>&lt;subscription&gt;:typedsse:refused</c>, for each subscription that was refused.</summary>
+    public const string Refused = "typedsse:refused";
+
     /// <summary>The <c>reason</c> of a <see cref="Reset"/> when the events after the id are no longer retained.</summary>
     public const string HistoryGapReason = "history-gap";
 
@@ -23,33 +27,102 @@ public static class ControlEvents
 
     internal static ReadOnlyMemory<byte> PingFrame { get; } = ": ping\n\n"u8.ToArray();
 
-    internal static void WritePreamble(IBufferWriter<byte> writer, string connectionId, TimeSpan keepAlive, TimeSpan retry)
+    /// <summary>What the hello of a multiplexed connection says of one subscription.</summary>
+    internal readonly record struct SubscriptionHello(string Path, string? Stream, string? ConnectionId, int? RefusedWith);
+
+    /// <summary>Writes <c>retry:</c> and the hello of a single-stream connection; <paramref name="startId"/> is its resume point, if it has one.</summary>
+    internal static void WritePreamble(IBufferWriter<byte> writer, string connectionId, TimeSpan keepAlive, TimeSpan retry, long? startId)
     {
         long retryMs = (long)retry.TotalMilliseconds;
-        SseFrameWriter.WriteRetry(writer, retryMs);
-        var json = new ArrayBufferWriter<byte>(128);
-        using (var hello = new Utf8JsonWriter(json))
-        {
-            hello.WriteStartObject();
-            hello.WriteString("connectionId", connectionId);
-            hello.WriteNumber("keepAliveMs", (long)keepAlive.TotalMilliseconds);
-            hello.WriteNumber("retryMs", retryMs);
-            hello.WriteEndObject();
-        }
-        SseFrameWriter.WriteEvent(writer, Hello, id: null, json.WrittenSpan);
+        var hello = Json((connectionId, keepAlive, retryMs), static (json, state) =>
+            WriteHelloFields(json, state.connectionId, state.keepAlive, state.retryMs));
+        SseFrameWriter.WriteEvent(writer, Hello, hello.Span, startId is long start ? start : default(SseEventId), retry);
     }
 
-    internal static void WriteReset(IBufferWriter<byte> writer, string reason, long requestedId, long latestId)
+    /// <summary>Writes <c>retry:</c>, the hello of a multiplexed connection with its cursor, and a refusal for each refused subscription.</summary>
+    internal static void WriteMultiplexedPreamble(IBufferWriter<byte> writer, string connectionId, TimeSpan keepAlive, TimeSpan retry,
+        SubscriptionHello[] subscriptions, ReadOnlySpan<long> positions)
     {
-        var json = new ArrayBufferWriter<byte>(128);
-        using (var reset = new Utf8JsonWriter(json))
+        long retryMs = (long)retry.TotalMilliseconds;
+        var hello = Json((connectionId, keepAlive, retryMs, subscriptions), static (json, state) =>
         {
-            reset.WriteStartObject();
-            reset.WriteString("reason", reason);
-            reset.WriteString("lastEventId", requestedId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            reset.WriteString("latestEventId", latestId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            reset.WriteEndObject();
+            WriteHelloFields(json, state.connectionId, state.keepAlive, state.retryMs);
+            json.WriteStartArray("subscriptions");
+            foreach (var subscription in state.subscriptions)
+            {
+                json.WriteStartObject();
+                json.WriteString("path", subscription.Path);
+                if (subscription.Stream is { } stream)
+                {
+                    json.WriteString("stream", stream);
+                }
+                if (subscription.ConnectionId is { } id)
+                {
+                    json.WriteString("connectionId", id);
+                }
+                if (subscription.RefusedWith is int status)
+                {
+                    json.WriteNumber("refused", status);
+                }
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+        });
+        SubscriptionFrames.WriteControlEvent(writer, subscription: null, Hello, positions, hello.Span, retry);
+
+        for (int i = 0; i < subscriptions.Length; i++)
+        {
+            if (subscriptions[i].RefusedWith is int status)
+            {
+                var refused = Json((subscriptions[i].Path, status), static (json, state) =>
+                {
+                    json.WriteString("path", state.Path);
+                    json.WriteNumber("status", state.status);
+                });
+                SubscriptionFrames.WriteControlEvent(writer, i, Refused, positions: default, refused.Span);
+            }
         }
-        SseFrameWriter.WriteEvent(writer, Reset, latestId, json.WrittenSpan);
+    }
+
+    /// <summary>
+    /// Writes a reset. On a single-stream connection its id is the newest id; on a multiplexed one it is the
+    /// subscription's <c>&lt;i&gt;:typedsse:reset</c> and its id the cursor, already moved to the newest id.
+    /// </summary>
+    internal static void WriteReset(IBufferWriter<byte> writer, int? subscription, string reason, long requestedId, long latestId, ReadOnlySpan<long> positions)
+    {
+        var reset = Json((reason, requestedId, latestId), static (json, state) =>
+        {
+            json.WriteString("reason", state.reason);
+            json.WriteString("lastEventId", state.requestedId.ToString(CultureInfo.InvariantCulture));
+            json.WriteString("latestEventId", state.latestId.ToString(CultureInfo.InvariantCulture));
+        });
+        if (subscription is null)
+        {
+            SseFrameWriter.WriteEvent(writer, Reset, reset.Span, latestId);
+        }
+        else
+        {
+            SubscriptionFrames.WriteControlEvent(writer, subscription, Reset, positions, reset.Span);
+        }
+    }
+
+    private static void WriteHelloFields(Utf8JsonWriter json, string connectionId, TimeSpan keepAlive, long retryMs)
+    {
+        json.WriteString("connectionId", connectionId);
+        json.WriteNumber("keepAliveMs", (long)keepAlive.TotalMilliseconds);
+        json.WriteNumber("retryMs", retryMs);
+    }
+
+    /// <summary>Writes one small JSON object; control events are rare, so they may allocate.</summary>
+    private static ReadOnlyMemory<byte> Json<TState>(TState state, Action<Utf8JsonWriter, TState> writeProperties)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            writeProperties(json, state);
+            json.WriteEndObject();
+        }
+        return buffer.WrittenMemory;
     }
 }

@@ -8,6 +8,13 @@ public interface IEventHistory
     /// <param name="lastEventId">The last id the client saw.</param>
     /// <param name="cancellationToken">Canceled when the client goes away.</param>
     ValueTask<HistoryRead> ReadAfterAsync(string stream, long lastEventId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads the newest id of <paramref name="stream"/>: where a new connection starts when this instance has
+    /// delivered nothing of the stream yet. The default reads past the end with <see cref="ReadAfterAsync"/>.
+    /// </summary>
+    async ValueTask<long> ReadLatestEventIdAsync(string stream, CancellationToken cancellationToken) =>
+        (await ReadAfterAsync(stream, long.MaxValue, cancellationToken).ConfigureAwait(false)).LatestEventId;
 }
 
 /// <summary>Whether a history read could replay what the client missed.</summary>

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Options;
 
 namespace TypedSse.History;
 
@@ -11,18 +10,37 @@ namespace TypedSse.History;
 /// A stream's ids start at the Unix time in microseconds when the stream is first used, so an id from an earlier
 /// run of the process is recognised as unknown instead of being mistaken for a recent one.
 /// </remarks>
-internal sealed class InMemoryEventLog(IEventSink sink, IOptions<TypedSseOptions> options, TimeProvider time) : IEventBackplane, IEventHistory
+internal sealed class InMemoryEventLog : IEventBackplane, IEventHistory
 {
     private readonly ConcurrentDictionary<string, StreamLog> _streams = new(StringComparer.Ordinal);
+    private readonly IEventSink _sink;
+    private readonly int _historySize;
+    private readonly TimeSpan? _historyMaxAge;
+    private readonly TimeProvider _time;
+
+    /// <param name="sink">Where each event is delivered once it is recorded.</param>
+    /// <param name="historySize">How many recent events each stream keeps; 0 keeps none.</param>
+    /// <param name="historyMaxAge">How long an event is kept, or null for no age limit.</param>
+    /// <param name="time">The clock events are stamped and aged with.</param>
+    public InMemoryEventLog(IEventSink sink, int historySize, TimeSpan? historyMaxAge, TimeProvider time)
+    {
+        _sink = sink;
+        _historySize = historySize;
+        _historyMaxAge = historyMaxAge;
+        _time = time;
+    }
 
     public ValueTask<long> PublishAsync(EventDraft draft, CancellationToken cancellationToken) =>
-        new(GetLog(draft.Stream).Append(draft, sink, time.GetUtcNow()));
+        new(GetLog(draft.Stream).Append(draft, _sink, _time.GetUtcNow()));
 
     public ValueTask<HistoryRead> ReadAfterAsync(string stream, long lastEventId, CancellationToken cancellationToken) =>
-        new(GetLog(stream).ReadAfter(lastEventId, time.GetUtcNow()));
+        new(GetLog(stream).ReadAfter(lastEventId, _time.GetUtcNow()));
+
+    public ValueTask<long> ReadLatestEventIdAsync(string stream, CancellationToken cancellationToken) =>
+        new(GetLog(stream).LatestId);
 
     private StreamLog GetLog(string stream) =>
-        _streams.GetOrAdd(stream, static (_, state) => new StreamLog(state.options.Value, state.time.GetUtcNow()), (options, time));
+        _streams.GetOrAdd(stream, static (_, self) => new StreamLog(self._historySize, self._historyMaxAge, self._time.GetUtcNow()), this);
 
     private sealed class StreamLog
     {
@@ -35,20 +53,31 @@ internal sealed class InMemoryEventLog(IEventSink sink, IOptions<TypedSseOptions
         private long _lastId;
         private long _unavailableUpTo;
 
-        public StreamLog(TypedSseOptions options, DateTimeOffset now)
+        public StreamLog(int size, TimeSpan? maxAge, DateTimeOffset now)
         {
-            _ring = new StreamEvent?[options.HistorySize];
-            _maxAge = options.HistoryMaxAge;
+            _ring = new StreamEvent?[size];
+            _maxAge = maxAge;
             _firstId = now.ToUnixTimeMilliseconds() * 1000;
             _lastId = _firstId - 1;
             _unavailableUpTo = _lastId;
+        }
+
+        public long LatestId
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _lastId;
+                }
+            }
         }
 
         public long Append(EventDraft draft, IEventSink sink, DateTimeOffset now)
         {
             lock (_gate)
             {
-                var streamEvent = new StreamEvent(draft.Stream, _lastId + 1, draft.EventName, draft.Data, draft.Audience, now);
+                var streamEvent = new StreamEvent(draft, _lastId + 1, now);
                 _lastId = streamEvent.Id;
                 if (_ring.Length == 0)
                 {

@@ -1,12 +1,14 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 
 namespace TypedSse;
 
 /// <summary>A connection about to start, as seen by <see cref="EventStreamEndpointOptions.OnConnecting"/>.</summary>
 public sealed class EventStreamConnectingContext
 {
-    internal EventStreamConnectingContext(HttpContext httpContext, string streamName, string? userId, HashSet<string> topics)
+    internal EventStreamConnectingContext(HttpContext httpContext, string streamName, string? userId, HashSet<string> topics, RouteValueDictionary routeValues)
     {
+        RouteValues = routeValues;
         HttpContext = httpContext;
         StreamName = streamName;
         UserId = userId;
@@ -15,6 +17,13 @@ public sealed class EventStreamConnectingContext
 
     /// <summary>The request.</summary>
     public HttpContext HttpContext { get; }
+
+    /// <summary>
+    /// The values of the stream's route parameters, for example <c>room</c> of <c>/rooms/{room}/events</c>. Read these
+    /// rather than <c>HttpContext.Request.RouteValues</c>, which belong to the multiplexed endpoint when the stream is
+    /// one of its subscriptions.
+    /// </summary>
+    public RouteValueDictionary RouteValues { get; }
 
     /// <summary>The stream the client asks for.</summary>
     public string StreamName { get; }

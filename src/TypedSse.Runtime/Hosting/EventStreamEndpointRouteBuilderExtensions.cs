@@ -35,7 +35,33 @@ public static class EventStreamEndpointRouteBuilderExtensions
 
         var routeParameters = RoutePatternFactory.Parse(pattern).Parameters.Select(p => p.Name).ToArray();
         var endpoint = new StreamEndpoint(GetServer(endpoints), streamName, routeParameters, endpointOptions);
-        return Configure(endpoints.MapGet(pattern, endpoint.HandleAsync), $"Event stream '{streamName}' at {pattern}");
+        return Configure(endpoints.MapGet(pattern, endpoint.HandleAsync), $"Event stream '{streamName}' at {pattern}")
+            .WithMetadata(new StreamEndpointMetadata(endpoint));
+    }
+
+    /// <summary>
+    /// Maps a GET endpoint that carries any number of the app's named streams in one response, so that a browser
+    /// holds one connection whatever the number of streams and route values it listens to (browsers allow six
+    /// HTTP/1.1 connections per origin). Each <c>s</c> query parameter is a subscription: the path of a stream
+    /// endpoint mapped with <c>MapEventStream</c> or a generated <c>Map…Events</c>, such as
+    /// <c>/events?s=/rooms/lobby/events&amp;s=/news/events</c>. Every subscription goes through what its own endpoint
+    /// applies (route constraints, authorization metadata, <c>OnConnecting</c>); one that is refused is reported to
+    /// the client and the others stream on. Ids and replay stay per stream. The wire format is in docs/protocol.md.
+    /// </summary>
+    /// <param name="endpoints">The app or route group.</param>
+    /// <param name="pattern">The route pattern; the TypeScript client looks for <c>/events</c> by default.</param>
+    /// <returns>A builder for conventions such as <c>RequireCors()</c>.</returns>
+    public static IEndpointConventionBuilder MapEventStreams(this IEndpointRouteBuilder endpoints, [StringSyntax("Route")] string pattern = "/events")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(pattern);
+        RoutePatternFactory.Parse(pattern);
+        var server = GetServer(endpoints);
+        var directory = new StreamDirectory(
+            endpoints.ServiceProvider.GetRequiredService<EndpointDataSource>(),
+            endpoints.ServiceProvider.GetRequiredService<ParameterPolicyFactory>());
+        var endpoint = new MultiplexedEndpoint(server, directory, pattern);
+        return Configure(endpoints.MapGet(pattern, endpoint.HandleAsync), $"Multiplexed event streams at {pattern}");
     }
 
     /// <summary>

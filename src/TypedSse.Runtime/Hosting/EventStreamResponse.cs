@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using TypedSse.Connections;
 using TypedSse.Framing;
-using TypedSse.Streams;
 
 namespace TypedSse;
 
@@ -46,7 +45,10 @@ public sealed class EventStreamResponse
         return SendFrameAsync(eventName, PayloadEncoder.Encode(data, _serializerOptions), id, cancellationToken);
     }
 
-    /// <summary>Sends <paramref name="text"/> as it is, one <c>data:</c> line per line.</summary>
+    /// <summary>
+    /// Sends <paramref name="text"/> as it is, in UTF-8, one <c>data:</c> line per line. A lone surrogate in the text, the
+    /// event name or the id has no UTF-8 form and is sent as U+FFFD.
+    /// </summary>
     /// <exception cref="ArgumentException">The event name contains CR or LF, or the id contains CR, LF or NUL.</exception>
     public ValueTask SendTextAsync(string? eventName, string text, string? id = null, CancellationToken cancellationToken = default)
     {
@@ -59,30 +61,24 @@ public sealed class EventStreamResponse
     public ValueTask SendCommentAsync(string text, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var frame = new System.Buffers.ArrayBufferWriter<byte>(text.Length + 8);
-        SseFrameWriter.WriteComment(frame, text);
-        SseFrameWriter.WriteNewLine(frame);
-        return Connection.EnqueueWaitingAsync(new OutboundFrame(frame.WrittenMemory, 0), cancellationToken);
+        return Connection.Output.EnqueueWaitingAsync(new OutboundFrame(SseFrameWriter.FrameComment(text)), cancellationToken);
     }
 
     /// <summary>Tells the client to wait <paramref name="delay"/> before reconnecting.</summary>
     public ValueTask SetRetryAsync(TimeSpan delay, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
-        var frame = new System.Buffers.ArrayBufferWriter<byte>(24);
-        SseFrameWriter.WriteRetry(frame, (long)delay.TotalMilliseconds);
-        SseFrameWriter.WriteNewLine(frame);
-        return Connection.EnqueueWaitingAsync(new OutboundFrame(frame.WrittenMemory, 0), cancellationToken);
+        return Connection.Output.EnqueueWaitingAsync(new OutboundFrame(SseFrameWriter.FrameRetry(delay)), cancellationToken);
     }
 
     private ValueTask SendFrameAsync(string? eventName, byte[] payload, string? id, CancellationToken cancellationToken)
     {
-        return Connection.EnqueueWaitingAsync(new OutboundFrame(SseFrameWriter.FrameEvent(eventName, id, payload), 0), cancellationToken);
+        return Connection.Output.EnqueueWaitingAsync(new OutboundFrame(SseFrameWriter.FrameEvent(eventName, payload, id)), cancellationToken);
     }
 
     private static void Validate(string? eventName, string? id)
     {
-        SseFrameWriter.ValidateEventName(eventName, "eventName");
-        SseFrameWriter.ValidateId(id, "id");
+        EventFields.ThrowIfInvalidEventName(eventName, "eventName");
+        EventFields.ThrowIfInvalidId(id, "id");
     }
 }

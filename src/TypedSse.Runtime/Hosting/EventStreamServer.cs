@@ -10,7 +10,7 @@ using TypedSse.Streams;
 
 namespace TypedSse.Hosting;
 
-/// <summary>What every stream endpoint shares: negotiation, the response start, and connection bookkeeping.</summary>
+/// <summary>What every stream endpoint shares: negotiation, the response start, and serving its subscriptions.</summary>
 internal sealed class EventStreamServer(
     EventStreams streams,
     EventFanOut fanOut,
@@ -18,19 +18,21 @@ internal sealed class EventStreamServer(
     ConnectionTracker tracker,
     IOptions<TypedSseOptions> options,
     TypedSseMetrics metrics,
+    TimeProvider time,
+    LastEventIdReader lastEventIds,
     ILogger<EventStreams> logger)
 {
     public TypedSseOptions Options { get; } = options.Value;
 
     public EventStreams Streams => streams;
 
-    public EventFanOut FanOut => fanOut;
-
     public IEventHistory History => history;
 
     public TypedSseMetrics Metrics => metrics;
 
     public ILogger Logger => logger;
+
+    public LastEventIdReader LastEventIds => lastEventIds;
 
     /// <summary>Answers 406 and returns false if the client does not accept <c>text/event-stream</c>.</summary>
     public bool Negotiate(HttpContext context, string stream)
@@ -44,11 +46,178 @@ internal sealed class EventStreamServer(
         return false;
     }
 
-    public EventStreamConnection CreateConnection(HttpContext context, string stream, string? userId, IReadOnlySet<string> topics) =>
-        new(stream, context, userId, topics, streams.SerializerOptions, Options.MaxQueuedEventsPerConnection, Options.SlowConsumerPolicy, metrics);
+    public ConnectionOutput CreateOutput(HttpContext context, string?[] streamNames, bool multiplexed) =>
+        new(context, streamNames, multiplexed, Options.MaxQueuedEventsPerConnection, Options.SlowConsumerPolicy, metrics, time);
+
+    public EventStreamConnection CreateConnection(ConnectionOutput output, int subscription, string stream, string? userId,
+        IReadOnlySet<string> topics, Microsoft.AspNetCore.Routing.RouteValueDictionary routeValues) =>
+        new(output, subscription, stream, userId, topics, routeValues, streams.SerializerOptions, time.GetUtcNow());
+
+    /// <summary>
+    /// Serves the admitted subscriptions of one response until it closes: subscribes them, says hello with where
+    /// each starts, replays what each missed, runs their <c>OnConnected</c> hooks, then writes live events.
+    /// </summary>
+    public async Task ServeAsync(HttpContext context, SubscriptionRequest[] requests, bool multiplexed)
+    {
+        var output = CreateOutput(context, Array.ConvertAll(requests, r => r.Admitted?.Endpoint.StreamName), multiplexed);
+        var connections = new EventStreamConnection?[requests.Length];
+        for (int i = 0; i < requests.Length; i++)
+        {
+            if (requests[i].Admitted is { } admitted)
+            {
+                connections[i] = CreateConnection(output, i, admitted.Endpoint.StreamName, admitted.UserId, admitted.Topics, admitted.RouteValues);
+            }
+        }
+        if (multiplexed)
+        {
+            metrics.MultiplexedConnectionOpened();
+        }
+        tracker.Add(output);
+        try
+        {
+            // Subscribe before the client hears anything: once its hello arrives, nothing published is missed. It is
+            // also before reading the history, so an event published meanwhile is either in the history read or
+            // queued, and the writer skips queued ids the replay already covered.
+            for (int i = 0; i < requests.Length; i++)
+            {
+                if (connections[i] is { } connection)
+                {
+                    long delivered = fanOut[connection.StreamName].Add(connection);
+                    Opened(connection);
+                    output.SetPosition(i, requests[i].Admitted!.LastEventId ?? await StartPositionAsync(connection, delivered, context.RequestAborted).ConfigureAwait(false));
+                }
+            }
+
+            await StartResponseAsync(context, output, requests, connections).ConfigureAwait(false);
+            for (int i = 0; i < requests.Length; i++)
+            {
+                if (connections[i] is { } connection && requests[i].Admitted!.LastEventId is long after
+                    && !await requests[i].Admitted!.Endpoint.ReplayAsync(output, connection, after, context.RequestAborted).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            for (int i = 0; i < requests.Length; i++)
+            {
+                if (connections[i] is { } connection && requests[i].Admitted!.Endpoint.Options.OnConnected is { } onConnected)
+                {
+                    await onConnected(connection, connection.Closed).ConfigureAwait(false);
+                }
+            }
+            await output.WriteQueuedAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsClientGone(context, ex))
+        {
+        }
+        finally
+        {
+            foreach (var connection in connections)
+            {
+                if (connection is not null)
+                {
+                    fanOut[connection.StreamName].Remove(connection);
+                }
+            }
+            output.Close();
+            foreach (var connection in connections)
+            {
+                if (connection is not null)
+                {
+                    Closed(connection);
+                }
+            }
+            tracker.Remove(output);
+            if (multiplexed)
+            {
+                metrics.MultiplexedConnectionClosed();
+            }
+        }
+    }
+
+    /// <summary>Serves a per-connection handler's response: a single subscription outside every registry.</summary>
+    public async Task ServeHandlerAsync(HttpContext context, string stream, Func<EventStreamConnection, Task> handle)
+    {
+        var output = CreateOutput(context, [stream], multiplexed: false);
+        var connection = CreateConnection(output, 0, stream, Options.UserIdSelector(context.User), NoTopics, context.Request.RouteValues);
+        tracker.Add(output);
+        Opened(connection);
+        Task writing = Task.CompletedTask;
+        try
+        {
+            SetStreamHeaders(context);
+            ControlEvents.WritePreamble(output.Body, output.Id, Options.KeepAliveInterval, Options.RetryInterval, startId: null);
+            await output.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+            writing = output.WriteQueuedAsync();
+            await handle(connection).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsClientGone(context, ex)
+            || (connection.Closed.IsCancellationRequested && ex is OperationCanceledException or System.Threading.Channels.ChannelClosedException))
+        {
+            // The connection closed under the handler (client gone, slow consumer, shutdown).
+        }
+        finally
+        {
+            output.Close();
+            await writing.ConfigureAwait(false);
+            Closed(connection);
+            tracker.Remove(output);
+        }
+    }
+
+    private static readonly IReadOnlySet<string> NoTopics = new HashSet<string>();
+
+    /// <summary>
+    /// Where a new subscription starts: after the last event this instance delivered of its stream, or, before the
+    /// first, the history's newest. Without either, it starts with no position, as a client without an id does.
+    /// </summary>
+    private async ValueTask<long> StartPositionAsync(EventStreamConnection connection, long delivered, CancellationToken cancellationToken)
+    {
+        if (delivered > 0)
+        {
+            return delivered;
+        }
+        try
+        {
+            return await history.ReadLatestEventIdAsync(connection.StreamName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.StartPositionFailed(logger, ex, connection.StreamName, connection.Id);
+            return SubscriptionFrames.NoPosition;
+        }
+    }
 
     /// <summary>Sends the headers and the preamble at once, so the client's <c>open</c> fires before the first event.</summary>
-    public async Task StartResponseAsync(HttpContext context, EventStreamConnection connection)
+    private async Task StartResponseAsync(HttpContext context, ConnectionOutput output, SubscriptionRequest[] requests, EventStreamConnection?[] connections)
+    {
+        SetStreamHeaders(context);
+        if (output.IsMultiplexed)
+        {
+            var hellos = new ControlEvents.SubscriptionHello[requests.Length];
+            for (int i = 0; i < requests.Length; i++)
+            {
+                if (connections[i] is { } connection)
+                {
+                    hellos[i] = new(requests[i].Path, connection.StreamName, connection.Id, null);
+                }
+                else
+                {
+                    hellos[i] = new(requests[i].Path, null, null, requests[i].RefusedWith);
+                    Log.SubscriptionRefused(logger, output.Id, i, requests[i].Path, requests[i].RefusedWith);
+                }
+            }
+            ControlEvents.WriteMultiplexedPreamble(output.Body, output.Id, Options.KeepAliveInterval, Options.RetryInterval, hellos, output.Positions);
+        }
+        else
+        {
+            long start = output.Positions[0];
+            ControlEvents.WritePreamble(output.Body, output.Id, Options.KeepAliveInterval, Options.RetryInterval,
+                start == SubscriptionFrames.NoPosition ? null : start);
+        }
+        await output.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static void SetStreamHeaders(HttpContext context)
     {
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
@@ -63,23 +232,18 @@ internal sealed class EventStreamServer(
             compression.Mode = HttpsCompressionMode.DoNotCompress;
         }
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-
-        ControlEvents.WritePreamble(response.BodyWriter, connection.Id, Options.KeepAliveInterval, Options.RetryInterval);
-        await response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
-    public void Opened(EventStreamConnection connection)
+    private void Opened(EventStreamConnection connection)
     {
-        tracker.Add(connection);
         metrics.ConnectionOpened(connection.StreamName);
         Log.ConnectionOpened(logger, connection.StreamName, connection.Id, connection.UserId);
     }
 
-    public void Closed(EventStreamConnection connection)
+    private void Closed(EventStreamConnection connection)
     {
-        tracker.Remove(connection);
         metrics.ConnectionClosed(connection.StreamName);
-        if (connection.WasDisconnectedAsSlow)
+        if (connection.Output.WasDisconnectedAsSlow)
         {
             Log.SlowConsumerDisconnected(logger, connection.StreamName, connection.Id, Options.MaxQueuedEventsPerConnection);
         }

@@ -1,16 +1,23 @@
-using System.Buffers;
-using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using TypedSse.Connections;
 using TypedSse.Diagnostics;
 using TypedSse.Framing;
 using TypedSse.History;
 
 namespace TypedSse.Hosting;
 
-/// <summary>Serves a named stream: subscribes the connection, replays what it missed, then writes live events.</summary>
+/// <summary>
+/// Serves a named stream at its route, and admits it as a subscription of a multiplexed response: the same hooks,
+/// topics and replay either way.
+/// </summary>
 internal sealed class StreamEndpoint(EventStreamServer server, string streamName, string[] routeParameters, EventStreamEndpointOptions endpointOptions)
 {
     private const int ReplayFlushBytes = 64 * 1024;
+
+    public string StreamName => streamName;
+
+    public EventStreamEndpointOptions Options => endpointOptions;
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -19,75 +26,58 @@ internal sealed class StreamEndpoint(EventStreamServer server, string streamName
             return;
         }
 
-        long? lastEventId = LastEventIdReader.ReadEventId(context.Request, streamName, server.Logger);
+        long? lastEventId = server.LastEventIds.ReadEventId(context.Request, streamName);
+        var request = await AdmitAsync(context, context.Request.Path, context.Request.RouteValues, lastEventId).ConfigureAwait(false);
+        if (request.Admitted is null)
+        {
+            context.Response.StatusCode = request.RefusedWith;
+            return;
+        }
+        await server.ServeAsync(context, [request], multiplexed: false).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs the endpoint's admission: the route topic, the user id and the <c>OnConnecting</c> hook.</summary>
+    public async ValueTask<SubscriptionRequest> AdmitAsync(HttpContext context, string path, RouteValueDictionary routeValues, long? lastEventId)
+    {
         var topics = new HashSet<string>(StringComparer.Ordinal);
         if (endpointOptions.TopicFromRoute && routeParameters.Length > 0)
         {
-            topics.Add(RouteTopicOf(context));
+            topics.Add(RouteTopicOf(routeValues));
         }
         string? userId = server.Options.UserIdSelector(context.User);
 
         if (endpointOptions.OnConnecting is { } onConnecting)
         {
-            var connecting = new EventStreamConnectingContext(context, streamName, userId, topics);
+            var connecting = new EventStreamConnectingContext(context, streamName, userId, topics, routeValues);
             await onConnecting(connecting).ConfigureAwait(false);
             if (connecting.RejectedWith is int statusCode)
             {
                 Log.ConnectionRejected(server.Logger, streamName, statusCode);
-                context.Response.StatusCode = statusCode;
-                return;
+                return SubscriptionRequest.Refuse(path, statusCode);
             }
             userId = connecting.UserId;
         }
-
-        var connection = server.CreateConnection(context, streamName, userId, topics);
-        var registry = server.FanOut[streamName];
-        try
-        {
-            // Subscribe before the client hears anything: once its hello arrives, nothing published is missed. It is
-            // also before reading the history, so an event published meanwhile is either in the history read or
-            // queued, and the writer skips queued ids the replay already covered.
-            registry.Add(connection);
-            server.Opened(connection);
-            try
-            {
-                await server.StartResponseAsync(context, connection).ConfigureAwait(false);
-                var body = context.Response.BodyWriter;
-                if (lastEventId is long after && !await ReplayAsync(context, connection, body, after).ConfigureAwait(false))
-                {
-                    return;
-                }
-                if (endpointOptions.OnConnected is { } onConnected)
-                {
-                    await onConnected(connection, connection.Closed).ConfigureAwait(false);
-                }
-                await connection.WriteQueuedAsync(body).ConfigureAwait(false);
-            }
-            finally
-            {
-                registry.Remove(connection);
-                connection.Close();
-                server.Closed(connection);
-            }
-        }
-        catch (Exception ex) when (EventStreamServer.IsClientGone(context, ex))
-        {
-        }
+        return new SubscriptionRequest(path, new AdmittedSubscription(this, routeValues, userId, topics, lastEventId), 0);
     }
 
+    /// <summary>
+    /// Replays to a subscription what it missed after <paramref name="lastEventId"/>, or tells it to resync. The
+    /// connection is already registered, so every later event is queued and the writer skips what this covered.
+    /// </summary>
     /// <returns>False if the history could not be read; the response then ends and the client retries.</returns>
-    private async Task<bool> ReplayAsync(HttpContext context, EventStreamConnection connection, PipeWriter body, long lastEventId)
+    public async Task<bool> ReplayAsync(ConnectionOutput output, EventStreamConnection connection, long lastEventId, CancellationToken cancellationToken)
     {
         HistoryRead read;
         try
         {
-            read = await server.History.ReadAfterAsync(streamName, lastEventId, context.RequestAborted).ConfigureAwait(false);
+            read = await server.History.ReadAfterAsync(streamName, lastEventId, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (!EventStreamServer.IsClientGone(context, ex))
+        catch (Exception ex) when (!EventStreamServer.IsClientGone(output.HttpContext, ex))
         {
             Log.ReplayFailed(server.Logger, ex, streamName, lastEventId, connection.Id);
             return false;
         }
+        int subscription = connection.Subscription;
         if (read.Status == HistoryReadStatus.Complete)
         {
             int replayed = 0;
@@ -98,36 +88,41 @@ internal sealed class StreamEndpoint(EventStreamServer server, string streamName
                 {
                     continue;
                 }
-                body.Write(streamEvent.Frame.Span);
+                int written = output.WriteEvent(subscription, streamEvent);
+                if (written == 0)
+                {
+                    continue;
+                }
                 replayed++;
-                unflushed += streamEvent.Frame.Length;
+                unflushed += written;
                 if (unflushed >= ReplayFlushBytes)
                 {
-                    await body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+                    await output.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
                     unflushed = 0;
                 }
             }
+            // Events of the read that were not for this connection are behind it too.
+            output.SetPosition(subscription, Math.Max(output.Positions[subscription], read.LatestEventId));
             server.Metrics.Replayed(streamName, replayed);
             Log.Replayed(server.Logger, streamName, replayed, lastEventId, connection.Id);
         }
         else
         {
             string reason = read.Status == HistoryReadStatus.Gap ? ControlEvents.HistoryGapReason : ControlEvents.UnknownIdReason;
-            ControlEvents.WriteReset(body, reason, lastEventId, read.LatestEventId);
+            output.WriteReset(subscription, reason, lastEventId, read.LatestEventId);
             server.Metrics.Reset(streamName);
             Log.ReplayReset(server.Logger, streamName, lastEventId, reason, connection.Id, read.LatestEventId);
         }
-        connection.LastWrittenEventId = read.LatestEventId;
-        await body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        await output.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }
 
-    private string RouteTopicOf(HttpContext context)
+    private string RouteTopicOf(RouteValueDictionary routeValues)
     {
         var values = new KeyValuePair<string, string?>[routeParameters.Length];
         for (int i = 0; i < routeParameters.Length; i++)
         {
-            values[i] = new(routeParameters[i], context.Request.RouteValues[routeParameters[i]]?.ToString());
+            values[i] = new(routeParameters[i], routeValues[routeParameters[i]]?.ToString());
         }
         return RouteTopic.Format(values);
     }

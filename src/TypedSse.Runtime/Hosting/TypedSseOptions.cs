@@ -27,6 +27,12 @@ public sealed class TypedSseOptions
     /// </summary>
     public int MaxQueuedEventsPerConnection { get; set; } = 1024;
 
+    /// <summary>
+    /// How many subscriptions one multiplexed connection (<c>MapEventStreams</c>) may carry. The cursor a browser
+    /// sends back grows by about 20 characters per subscription. Default 32.
+    /// </summary>
+    public int MaxSubscriptionsPerConnection { get; set; } = 32;
+
     /// <summary>What happens when a connection's queue is full. Default <see cref="TypedSse.SlowConsumerPolicy.Disconnect"/>.</summary>
     public SlowConsumerPolicy SlowConsumerPolicy { get; set; } = SlowConsumerPolicy.Disconnect;
 

@@ -27,6 +27,10 @@ internal sealed class TypedSseOptionsValidation : IValidateOptions<TypedSseOptio
         {
             failures.Add($"MaxQueuedEventsPerConnection is {options.MaxQueuedEventsPerConnection}; use a positive count (the default is 1024).");
         }
+        if (options.MaxSubscriptionsPerConnection is < 1 or > 1000)
+        {
+            failures.Add($"MaxSubscriptionsPerConnection is {options.MaxSubscriptionsPerConnection}; use a count from 1 to 1000 (the default is 32).");
+        }
         if (!Enum.IsDefined(options.SlowConsumerPolicy))
         {
             failures.Add($"SlowConsumerPolicy is {options.SlowConsumerPolicy}; use Disconnect, DropNewest or DropOldest.");

@@ -39,7 +39,11 @@ public static class TypedSseServiceCollectionExtensions
             services.TryAddSingleton<TypedSseMetrics>();
             services.TryAddSingleton<EventFanOut>();
             services.TryAddSingleton<IEventSink>(sp => sp.GetRequiredService<EventFanOut>());
-            services.TryAddSingleton<InMemoryEventLog>();
+            services.TryAddSingleton(sp =>
+            {
+                var options = sp.GetRequiredService<IOptions<TypedSseOptions>>().Value;
+                return new InMemoryEventLog(sp.GetRequiredService<IEventSink>(), options.HistorySize, options.HistoryMaxAge, sp.GetRequiredService<TimeProvider>());
+            });
             services.TryAddSingleton<IEventBackplane>(sp => sp.GetRequiredService<InMemoryEventLog>());
             services.TryAddSingleton<IEventHistory>(sp => sp.GetRequiredService<InMemoryEventLog>());
             services.TryAddSingleton<ConnectionTracker>();
@@ -48,8 +52,10 @@ public static class TypedSseServiceCollectionExtensions
                 sp.GetRequiredService<IEventBackplane>(),
                 sp.GetRequiredService<IEventHistory>(),
                 sp.GetRequiredService<TypedSseMetrics>(),
-                sp.GetRequiredService<IOptions<TypedSseOptions>>(),
-                sp.GetRequiredService<IOptions<JsonOptions>>()));
+                sp.GetRequiredService<ConnectionTracker>(),
+                sp.GetRequiredService<IOptions<TypedSseOptions>>().Value.SerializerOptions
+                    ?? sp.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions));
+            services.TryAddSingleton<LastEventIdReader>();
             services.TryAddSingleton<EventStreamServer>();
             services.TryAdd(ServiceDescriptor.Singleton(typeof(IEventStream<>), typeof(ContractEventStream<>)));
             services.AddHostedService<KeepAliveService>();

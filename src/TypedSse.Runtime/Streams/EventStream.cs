@@ -3,7 +3,6 @@ using TypedSse.Connections;
 using TypedSse.Diagnostics;
 using TypedSse.Framing;
 using TypedSse.History;
-using TypedSse.Streams;
 
 namespace TypedSse;
 
@@ -54,7 +53,7 @@ public sealed class EventStream
     /// <exception cref="ArgumentException">The event name contains CR or LF.</exception>
     public ValueTask<long> PublishAsync<T>(string? eventName, T data, EventAudience audience = default, CancellationToken cancellationToken = default)
     {
-        SseFrameWriter.ValidateEventName(eventName, nameof(eventName));
+        EventFields.ThrowIfInvalidEventName(eventName, nameof(eventName));
         return PublishCoreAsync(eventName, PayloadEncoder.Encode(data, SerializerOptions), audience, cancellationToken);
     }
 
@@ -70,12 +69,13 @@ public sealed class EventStream
         EventAudience audience = default, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(writePayload);
-        SseFrameWriter.ValidateEventName(eventName, nameof(eventName));
+        EventFields.ThrowIfInvalidEventName(eventName, nameof(eventName));
         return PublishCoreAsync(eventName, PayloadEncoder.Encode(state, writePayload, SerializerOptions), audience, cancellationToken);
     }
 
     /// <summary>
-    /// Publishes <paramref name="text"/> as it is, one <c>data:</c> line per line. An empty text sends an event whose
+    /// Publishes <paramref name="text"/> as it is, in UTF-8 (a lone surrogate, which has no UTF-8 form, is sent as
+    /// U+FFFD), one <c>data:</c> line per line. An empty text sends an event whose
     /// data is the empty string.
     /// </summary>
     /// <returns>The id of the event.</returns>
@@ -83,7 +83,7 @@ public sealed class EventStream
     public ValueTask<long> PublishTextAsync(string? eventName, string text, EventAudience audience = default, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
-        SseFrameWriter.ValidateEventName(eventName, nameof(eventName));
+        EventFields.ThrowIfInvalidEventName(eventName, nameof(eventName));
         return PublishCoreAsync(eventName, PayloadEncoder.Encode(text), audience, cancellationToken);
     }
 
@@ -101,7 +101,7 @@ public sealed class EventStream
 
     private ValueTask<long> PublishCoreAsync(string? eventName, byte[] data, EventAudience audience, CancellationToken cancellationToken)
     {
-        var publish = _backplane.PublishAsync(new EventDraft(Name, eventName, data, audience), cancellationToken);
+        var publish = _backplane.PublishAsync(EventDraft.FromChecked(Name, eventName, data, audience), cancellationToken);
         if (publish.IsCompletedSuccessfully)
         {
             _metrics.EventPublished(Name);

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
+using TypedSse.Connections;
 using TypedSse.Diagnostics;
 using TypedSse.History;
 using TypedSse.Streams;
@@ -17,19 +16,27 @@ public sealed class EventStreams
     private readonly IEventBackplane _backplane;
     private readonly IEventHistory _history;
     private readonly TypedSseMetrics _metrics;
+    private readonly ConnectionTracker _connections;
 
     internal EventStreams(EventFanOut fanOut, IEventBackplane backplane, IEventHistory history, TypedSseMetrics metrics,
-        IOptions<TypedSseOptions> options, IOptions<JsonOptions> jsonOptions)
+        ConnectionTracker connections, JsonSerializerOptions serializerOptions)
     {
+        _connections = connections;
         _fanOut = fanOut;
         _backplane = backplane;
         _history = history;
         _metrics = metrics;
-        SerializerOptions = WithResolver(options.Value.SerializerOptions ?? jsonOptions.Value.SerializerOptions);
+        SerializerOptions = WithResolver(serializerOptions);
     }
 
     /// <summary>The options payloads are serialized with.</summary>
     public JsonSerializerOptions SerializerOptions { get; }
+
+    /// <summary>
+    /// How many event-stream responses this instance has open: a multiplexed response counts once however many
+    /// subscriptions it carries (each stream's <see cref="EventStream.ConnectionCount"/> counts its subscriptions).
+    /// </summary>
+    public int ConnectionCount => _connections.Count;
 
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Only when reflection-based serialization is enabled, as JsonSerializer itself does.")]
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Only when reflection-based serialization is enabled, as JsonSerializer itself does.")]

@@ -36,11 +36,24 @@ internal static class GeneratorRunner
 
     public static GeneratorRun Run(params string[] sources) => Run(ParseOptions, sources);
 
+    /// <summary>
+    /// Runs the generator, then runs it again on a copy of the compilation and asserts that the second run reused
+    /// every step and that no step output holds a Roslyn object: every test that runs the generator also proves its
+    /// input cacheable.
+    /// </summary>
     public static GeneratorRun Run(CSharpParseOptions parseOptions, params string[] sources)
     {
         var compilation = CreateCompilation(parseOptions, sources);
         var driver = CreateDriver(parseOptions).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var driverDiagnostics);
-        return new GeneratorRun(compilation, output, driver.GetRunResult(), driverDiagnostics);
+        var run = new GeneratorRun(compilation, output, driver.GetRunResult(), driverDiagnostics);
+        if (run.Generator.Exception is null)
+        {
+            Caching.AssertNoRoslynObjects(run.Generator);
+            var second = driver.RunGenerators(compilation.Clone()).GetRunResult().Results.Single();
+            Caching.AssertAllCachedOrUnchanged(second, requireEveryStep: false);
+        }
+
+        return run;
     }
 
     private static ImmutableArray<MetadataReference> LoadReferences()

@@ -40,7 +40,7 @@ public sealed class AppInstance : IAsyncDisposable
     public IMeterFactory MeterFactory => _app.Services.GetRequiredService<IMeterFactory>();
 
     public static WebApplication Build(string connectionString, string schema, ITestOutputHelper? output, string name,
-        Action<PostgreSqlBackplaneOptions>? configure = null)
+        Action<PostgreSqlBackplaneOptions>? configure = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -63,6 +63,11 @@ public sealed class AppInstance : IAsyncDisposable
                 configure?.Invoke(options);
             });
 
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
+
         var app = builder.Build();
         foreach (string stream in StreamNames)
         {
@@ -79,9 +84,9 @@ public sealed class AppInstance : IAsyncDisposable
     }
 
     public static async Task<AppInstance> StartAsync(string connectionString, string schema, ITestOutputHelper? output = null,
-        string name = "app", Action<PostgreSqlBackplaneOptions>? configure = null)
+        string name = "app", Action<PostgreSqlBackplaneOptions>? configure = null, TimeProvider? time = null)
     {
-        var app = Build(connectionString, schema, output, name, configure);
+        var app = Build(connectionString, schema, output, name, configure, time);
         try
         {
             await app.StartAsync();

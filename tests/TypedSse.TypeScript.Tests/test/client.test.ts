@@ -6,7 +6,7 @@ import {
   type BroadEventsEventArgs,
   type BroadEventsHandlers,
 } from "../generated/broad-events.js";
-import { ClockEventsClient } from "../generated/clock-events.js";
+import { ClockEventsClient, type ClockEventsEvent } from "../generated/clock-events.js";
 import { EventStreamTimeoutError, type StreamReset } from "../generated/typedsse/index.js";
 import { sampleArgs, sampleEvents } from "./samples.js";
 import { TestServer, waitFor } from "./server.js";
@@ -227,5 +227,31 @@ describe("the generated client against the test server on Kestrel", () => {
     await server.post("clock/tick", { now: "1700000000000" });
     await waitFor("the tick", () => ticks.length === 1);
     assert.deepEqual(ticks, [1700000000000]);
+  });
+
+  test("an event and a payload key named __proto__ are delivered like any other", async () => {
+    const client = new ClockEventsClient({ baseUrl: server.url });
+    clients.push(client);
+    const received: [string, number][] = [];
+    client.on("__proto__", (proto, count) => received.push([proto, count]));
+    const items: ClockEventsEvent[] = [];
+    const iterating = (async () => {
+      for await (const item of client) {
+        items.push(item);
+        break;
+      }
+    })();
+    await waitFor("the server's hello", () => client.source.hello !== undefined);
+
+    await server.post("clock/proto", { note: "not a prototype", count: "2" });
+    await waitFor("the event", () => received.length === 1 && items.length === 1);
+    await iterating;
+    assert.deepEqual(received, [["not a prototype", 2]]);
+    const item = items[0]!;
+    assert.ok(item.type === "__proto__");
+    assert.ok(Object.prototype.hasOwnProperty.call(item, "__proto__"), "the key is the event's own property");
+    assert.equal(item.__proto__, "not a prototype");
+    assert.equal(item.count, 2);
+    assert.equal(Object.getPrototypeOf(item), Object.prototype);
   });
 });

@@ -8,9 +8,9 @@ namespace TypedSse.Generator.Emitting.CSharp;
 
 internal static partial class ContractEmitter
 {
-    private static void WriteSender(SourceWriter writer, ContractModel contract)
+    private static void WriteSender(SourceWriter writer, ContractModel contract, ContractNames names)
     {
-        var sender = SenderClass(contract);
+        var sender = names.SenderClass;
         writer.WriteLines($$"""
             {{GeneratedCode}}
             file sealed class {{sender}} : {{contract.FullyQualifiedName}}
@@ -26,20 +26,20 @@ internal static partial class ContractEmitter
             """);
         writer.Indent();
 
+        // The payload writers are the sender's only named members besides its fields; an event method calls its
+        // writer by simple name, so no parameter may be called like one.
+        var members = new UniqueNames()
+            .Reserve(["_stream", "_audience", sender])
+            .Reserve(contract.Events.SelectMany(static e => e.Parameters.Select(static p => p.Name)))
+            .Reserve(contract.Events.Select(static e => e.CancellationTokenParameter).OfType<string>());
         var writers = new List<(EventModel Event, string Name)>();
-        var usedNames = new HashSet<string>();
         foreach (var @event in contract.Events)
         {
             writer.WriteLine();
             string? payloadWriter = null;
             if (@event.PayloadKind == PayloadKind.Object)
             {
-                payloadWriter = "Write" + Pascal(@event.MethodName);
-                for (var suffix = 2; !usedNames.Add(payloadWriter); suffix++)
-                {
-                    payloadWriter = "Write" + Pascal(@event.MethodName) + Number(suffix);
-                }
-
+                payloadWriter = members.New("Write" + Pascal(@event.MethodName));
                 writers.Add((@event, payloadWriter));
             }
 
@@ -50,40 +50,6 @@ internal static partial class ContractEmitter
         {
             writer.WriteLine();
             WritePayloadWriter(writer, @event, name);
-        }
-
-        if (contract.Events.Any(static e => e.ReturnKind == EventReturnKind.Task))
-        {
-            writer.WriteLine();
-            writer.WriteLines("""
-                private static global::System.Threading.Tasks.Task AsTask(global::System.Threading.Tasks.ValueTask<long> publish)
-                {
-                    if (publish.IsCompletedSuccessfully)
-                    {
-                        _ = publish.Result;
-                        return global::System.Threading.Tasks.Task.CompletedTask;
-                    }
-
-                    return publish.AsTask();
-                }
-                """);
-        }
-
-        if (contract.Events.Any(static e => e.ReturnKind == EventReturnKind.ValueTask))
-        {
-            writer.WriteLine();
-            writer.WriteLines("""
-                private static global::System.Threading.Tasks.ValueTask AsValueTask(global::System.Threading.Tasks.ValueTask<long> publish)
-                {
-                    if (publish.IsCompletedSuccessfully)
-                    {
-                        _ = publish.Result;
-                        return default;
-                    }
-
-                    return new global::System.Threading.Tasks.ValueTask(publish.AsTask());
-                }
-                """);
         }
 
         writer.Unindent();
@@ -103,15 +69,15 @@ internal static partial class ContractEmitter
         var tail = @event.CancellationTokenParameter is { } ct ? $"this._audience, {Identifier(ct)}" : "this._audience";
         var publish = @event.PayloadKind switch
         {
-            PayloadKind.Empty => $"_stream.PublishTextAsync({name}, string.Empty, {tail})",
-            PayloadKind.Value => $"_stream.PublishAsync<{@event.Parameters[0].CSharpType}>({name}, {Identifier(@event.Parameters[0].Name)}, {tail})",
-            _ => $"_stream.PublishAsync<{StateType(@event)}>({name}, ({string.Join(", ", @event.Parameters.Select(static p => Identifier(p.Name)))}), {payloadWriter}, {tail})",
+            PayloadKind.Empty => $"this._stream.PublishTextAsync({name}, string.Empty, {tail})",
+            PayloadKind.Value => $"this._stream.PublishAsync<{@event.Parameters[0].CSharpType}>({name}, {Identifier(@event.Parameters[0].Name)}, {tail})",
+            _ => $"this._stream.PublishAsync<{StateType(@event)}>({name}, ({string.Join(", ", @event.Parameters.Select(static p => Identifier(p.Name)))}), {payloadWriter}, {tail})",
         };
 
-        var adapt = @event.ReturnKind == EventReturnKind.Task ? "AsTask" : "AsValueTask";
+        var adapt = @event.ReturnKind == EventReturnKind.Task ? "global::TypedSse.SenderSupport.AsTask" : "global::TypedSse.SenderSupport.AsValueTask";
         writer.WriteLine($"{returnType} {@event.DeclaringInterface}.{Identifier(@event.MethodName)}({string.Join(", ", parameters)}) =>");
         writer.Indent();
-        writer.WriteLine($"{adapt}(this.{publish});");
+        writer.WriteLine($"{adapt}({publish});");
         writer.Unindent();
     }
 

@@ -29,7 +29,7 @@ internal static partial class TypeScriptEmitter
         {
             var parts = segment.Parts;
             var last = parts[parts.Count - 1];
-            if (last.Parameter is { } lastName && IsOptional(parameters[lastName]))
+            if (last.Parameter is { } lastName && parameters[lastName].IsOmittable)
             {
                 var condition = $"{Access("route", parameters[lastName].Name)} !== undefined";
                 if (parts.Count == 1)

@@ -64,7 +64,7 @@ internal static partial class TypeScriptEmitter
         writer.Indent();
         foreach (var parameter in contract.Route.Parameters)
         {
-            var optional = IsOptional(parameter) ? "?" : string.Empty;
+            var optional = parameter.IsOmittable ? "?" : string.Empty;
             writer.WriteLine($"{PropertyKey(parameter.Name)}{optional}: {RouteType(parameter.Kind)};");
         }
 
@@ -130,7 +130,7 @@ internal static partial class TypeScriptEmitter
     private static void WriteClient(SourceWriter writer, ContractModel contract, ClientNames names)
     {
         var hasRoute = contract.Route.Parameters.Count > 0;
-        var routeOptional = contract.Route.Parameters.All(IsOptional);
+        var routeOptional = contract.Route.Parameters.All(static p => p.IsOmittable);
         writer.WriteLine("/**");
         if (contract.Documentation is { } documentation)
         {
@@ -183,9 +183,9 @@ internal static partial class TypeScriptEmitter
         foreach (var @event in contract.Events)
         {
             var type = Literal(@event.EventName);
-            var fields = FieldNames(@event).Select((name, i) => $", {PropertyKey(name)}: args[{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}]");
+            var fields = FieldNames(@event).Select((name, i) => $", {LiteralKey(name)}: args[{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}]");
             var args = @event.Parameters.Count == 0 ? "_args" : "args";
-            writer.WriteLine($"{PropertyKey(@event.EventName)}: {{");
+            writer.WriteLine($"{LiteralKey(@event.EventName)}: {{");
             writer.Indent();
             switch (@event.PayloadKind)
             {
@@ -267,36 +267,16 @@ internal static partial class TypeScriptEmitter
     /// <summary>The handler's parameter names: the C# names, a reserved word with a trailing underscore.</summary>
     private static IReadOnlyList<string> ParameterNames(EventModel @event)
     {
-        var used = new HashSet<string>(StringComparer.Ordinal);
-        return @event.Parameters.Select(p =>
-        {
-            var name = Identifier(p.Name);
-            while (!used.Add(name))
-            {
-                name += "_";
-            }
-
-            return name;
-        }).ToList();
+        var used = new UniqueNames();
+        return @event.Parameters.Select(p => Identifier(p.Name)).Select(name => used.New([name, name + "_"])).ToList();
     }
 
     /// <summary>The keys of the parameters in an iterated event: the JSON names, with <c>type</c> and <c>id</c> taken by the event itself.</summary>
     private static IReadOnlyList<string> FieldNames(EventModel @event)
     {
-        var used = new HashSet<string>(StringComparer.Ordinal) { "type", "id" };
-        return @event.Parameters.Select(p =>
-        {
-            var name = p.JsonName;
-            while (!used.Add(name))
-            {
-                name += "_";
-            }
-
-            return name;
-        }).ToList();
+        var used = new UniqueNames().Reserve(["type", "id"]);
+        return @event.Parameters.Select(p => used.New([p.JsonName, p.JsonName + "_"])).ToList();
     }
-
-    private static bool IsOptional(RouteParameterModel parameter) => parameter.IsOptional || parameter.IsCatchAll || parameter.DefaultValue is not null;
 
     private static string RouteType(RouteParameterKind kind) => kind switch
     {

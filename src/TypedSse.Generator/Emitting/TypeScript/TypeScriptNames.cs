@@ -1,6 +1,8 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using TypedSse.Generator.Helpers;
 using TypedSse.Generator.Model;
 
 namespace TypedSse.Generator.Emitting.TypeScript;
@@ -41,7 +43,7 @@ internal static class TypeScriptNames
     {
         var plain = contracts.Select(static c => Kebab(Prefix(c))).ToList();
         var names = new List<string>();
-        var used = new HashSet<string>();
+        var used = new UniqueNames(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < contracts.Count; i++)
         {
             var name = plain[i];
@@ -50,13 +52,7 @@ internal static class TypeScriptNames
                 name = contracts[i].Namespace.ToLowerInvariant() + "." + name;
             }
 
-            var unique = name;
-            for (var suffix = 2; !used.Add(unique); suffix++)
-            {
-                unique = name + "-" + suffix.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            names.Add(unique + ".ts");
+            names.Add(used.New(name, "-") + ".ts");
         }
 
         return names;
@@ -103,6 +99,12 @@ internal static class TypeScriptNames
 
     /// <summary>An object key: as it is when it is an identifier, quoted otherwise (<c>"my-key"</c>).</summary>
     public static string PropertyKey(string name) => IsIdentifier(name) ? name : Literal(name);
+
+    /// <summary>
+    /// A key in an object literal that creates the property: as <see cref="PropertyKey"/>, except <c>__proto__</c>,
+    /// which a plain or quoted key would take as the object's prototype, and so is computed.
+    /// </summary>
+    public static string LiteralKey(string name) => name == "__proto__" ? "[\"__proto__\"]" : PropertyKey(name);
 
     /// <summary>A property access: <c>route.room</c>, or <c>route["class-name"]</c>.</summary>
     public static string Access(string target, string name) => IsIdentifier(name) ? target + "." + name : target + "[" + Literal(name) + "]";

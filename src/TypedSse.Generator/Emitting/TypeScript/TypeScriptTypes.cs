@@ -21,19 +21,19 @@ internal sealed class TypeScriptTypes
     public TypeScriptTypes(ContractModel contract, ISet<string> takenNames)
     {
         _types = contract.Types.ToDictionary(static t => t.Id, StringComparer.Ordinal);
-        var used = new HashSet<string>(takenNames, StringComparer.Ordinal);
+        var used = new UniqueNames(isAvailable: IsAvailableTypeName).Reserve(takenNames);
 
         // Simple names first, so that a collision renames the later types rather than the common ones.
         foreach (var type in contract.Types.OrderBy(static t => t.ContainingTypes.Count).ThenBy(static t => t.Id, StringComparer.Ordinal))
         {
-            _names[type.Id] = Unique(used, Candidates(type));
+            _names[type.Id] = used.New(Candidates(type).ToList());
         }
 
         foreach (var type in contract.Types)
         {
             if (IsPolymorphic(type))
             {
-                _baseNames[type.Id] = Unique(used, Candidates(type).Select(static n => n + "Base"));
+                _baseNames[type.Id] = used.New(Candidates(type).Select(static n => n + "Base").ToList());
             }
         }
 
@@ -41,7 +41,7 @@ internal sealed class TypeScriptTypes
         {
             if (_types.TryGetValue(id, out var type) && !type.EnumAsString)
             {
-                _stringEnumNames[id] = Unique(used, Candidates(type).Select(static n => n + "Name"));
+                _stringEnumNames[id] = used.New(Candidates(type).Select(static n => n + "Name").ToList());
             }
         }
     }
@@ -152,7 +152,7 @@ internal sealed class TypeScriptTypes
         foreach (var member in type.EnumMembers)
         {
             WriteDoc(writer, member.Documentation, null);
-            writer.WriteLine($"{PropertyKey(member.Name)}: {(type.EnumAsString ? Literal(member.JsonName) : member.Value)},");
+            writer.WriteLine($"{LiteralKey(member.Name)}: {(type.EnumAsString ? Literal(member.JsonName) : member.Value)},");
         }
 
         writer.Unindent();
@@ -262,28 +262,6 @@ internal sealed class TypeScriptTypes
         for (var i = namespaceParts.Length - 1; i >= 0; i--)
         {
             yield return string.Concat(namespaceParts.Skip(i).Select(static p => char.ToUpperInvariant(p[0]) + p.Substring(1))) + string.Concat(type.ContainingTypes) + name;
-        }
-    }
-
-    private static string Unique(HashSet<string> used, IEnumerable<string> candidates)
-    {
-        var list = candidates.ToList();
-        foreach (var candidate in list)
-        {
-            if (IsAvailableTypeName(candidate) && used.Add(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        var last = list[list.Count - 1];
-        for (var suffix = 2; ; suffix++)
-        {
-            var candidate = last + suffix.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (IsAvailableTypeName(candidate) && used.Add(candidate))
-            {
-                return candidate;
-            }
         }
     }
 

@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Diagnostics;
 using TypedSse.Framing;
+using TypedSse.History;
 
 namespace TypedSse;
 
@@ -18,11 +20,15 @@ public sealed class StreamEvent
     /// <param name="timestamp">When the event was published.</param>
     /// <exception cref="ArgumentException">The event name contains CR or LF, or the id is not positive.</exception>
     public StreamEvent(string stream, long id, string? eventName, ReadOnlyMemory<byte> data, EventAudience audience, DateTimeOffset timestamp)
+        : this(CheckedDraft(stream, id, eventName, data, audience), id, timestamp)
     {
-        ArgumentException.ThrowIfNullOrEmpty(stream);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(id);
-        SseFrameWriter.ValidateEventName(eventName, nameof(eventName));
+    }
 
+    /// <summary>Creates an event from a draft, whose event name was checked when it was made, and the id and time the history gave it.</summary>
+    internal StreamEvent(EventDraft draft, long id, DateTimeOffset timestamp)
+    {
+        Debug.Assert(!string.IsNullOrEmpty(draft.Stream) && id > 0);
+        var (stream, eventName, data, audience) = draft;
         Stream = stream;
         Id = id;
         EventName = eventName;
@@ -30,15 +36,14 @@ public sealed class StreamEvent
         Timestamp = timestamp;
 
         var span = data.Span;
-        int lineBreaks = span.Count((byte)'\n') + span.Count((byte)'\r');
-        var frame = new ArrayBufferWriter<byte>(data.Length + (lineBreaks * 7) + (eventName?.Length * 3 ?? 0) + 48);
-        SseFrameWriter.WriteEventHeader(frame, eventName, id);
-        int dataStart = frame.WrittenCount + SseFrameWriter.DataPrefixLength;
-        SseFrameWriter.WriteData(frame, span);
-        SseFrameWriter.WriteNewLine(frame);
+        var frame = new ArrayBufferWriter<byte>(SseFrameWriter.EstimateLength(eventName, span));
+        int headerLength = SseFrameWriter.WriteEvent(frame, eventName, span, id);
         Frame = frame.WrittenMemory;
+        DataLines = Frame[headerLength..];
+        // A named frame starts with "event: ", the name and a line feed.
+        EventNameBytes = string.IsNullOrEmpty(eventName) ? default : Frame["event: ".Length..Frame.Span.IndexOf((byte)'\n')];
         // A single-line payload sits whole inside the frame, so keep one copy of it.
-        Data = lineBreaks == 0 ? Frame.Slice(dataStart, data.Length) : data;
+        Data = span.IndexOfAny((byte)'\r', (byte)'\n') < 0 ? Frame.Slice(headerLength + SseFrameWriter.DataPrefixLength, data.Length) : data;
     }
 
     /// <summary>The stream's name.</summary>
@@ -61,4 +66,21 @@ public sealed class StreamEvent
 
     /// <summary>The complete <c>text/event-stream</c> bytes of the event, ending with the blank line.</summary>
     public ReadOnlyMemory<byte> Frame { get; }
+
+    /// <summary>
+    /// The end of <see cref="Frame"/> from its first <c>data:</c> line on, blank line included: what follows header
+    /// lines that a connection writes for itself (an <c>event:</c> or <c>id:</c> of its own).
+    /// </summary>
+    internal ReadOnlyMemory<byte> DataLines { get; }
+
+    /// <summary>The event type as UTF-8, a slice of <see cref="Frame"/>; empty for <c>message</c>.</summary>
+    internal ReadOnlyMemory<byte> EventNameBytes { get; }
+
+    private static EventDraft CheckedDraft(string stream, long id, string? eventName, ReadOnlyMemory<byte> data, EventAudience audience)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stream);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(id);
+        EventFields.ThrowIfInvalidEventName(eventName, nameof(eventName));
+        return EventDraft.FromChecked(stream, eventName, data, audience);
+    }
 }

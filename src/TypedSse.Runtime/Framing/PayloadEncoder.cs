@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
-namespace TypedSse.Streams;
+namespace TypedSse.Framing;
 
 /// <summary>Serializes a payload once into an exact-size UTF-8 array, reusing a per-thread buffer and writer.</summary>
 internal static class PayloadEncoder
@@ -54,14 +54,26 @@ internal static class PayloadEncoder
             return cached;
         }
 
-        var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions
-        {
-            Encoder = options.Encoder,
-            Indented = options.WriteIndented,
-            MaxDepth = options.MaxDepth,
-        });
+        var writer = new Utf8JsonWriter(buffer, WriterOptions(options));
         t_writer = writer;
         t_writerOptions = options;
         return writer;
     }
+
+    /// <summary>
+    /// The writer settings of <paramref name="options"/>, as <see cref="JsonSerializer"/> derives them for its own
+    /// writers, so a payload is byte for byte what <c>JsonSerializer.Serialize(value, options)</c> returns.
+    /// </summary>
+    internal static JsonWriterOptions WriterOptions(JsonSerializerOptions options) => new()
+    {
+        Encoder = options.Encoder,
+        Indented = options.WriteIndented,
+        IndentCharacter = options.IndentCharacter,
+        IndentSize = options.IndentSize,
+        NewLine = options.NewLine,
+        // 0 means the serializer's default depth, which is not the writer's default (1,000).
+        MaxDepth = options.MaxDepth == 0 ? DefaultMaxDepth : options.MaxDepth,
+    };
+
+    private const int DefaultMaxDepth = 64;
 }
