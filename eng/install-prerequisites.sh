@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the tests need beyond the .NET SDK and Node: Debian's chromium and postgresql, and the npm packages
-# of every package.json in the repository. Safe to run again: it installs only what is missing.
+# Installs what the tests need beyond the .NET SDK and Node: Debian's chromium and postgresql, clang and zlib for the
+# native AOT publish, and the npm packages of every package.json in the repository. Safe to run again: it installs
+# only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,9 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+# The native AOT linker driver and the zlib it links against (tests/TypedSse.App.Tests publishes with PublishAot).
+command -v clang >/dev/null 2>&1 || missing+=(clang)
+[ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 if [ ${#missing[@]} -gt 0 ]; then
   # The PostgreSQL tests start their own throwaway server; Debian need not create and start a default cluster.
   as_root mkdir -p /etc/postgresql-common

@@ -36,14 +36,14 @@ public sealed class DeliveryTests
     private static readonly DateTime LongAgo = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
     [Fact]
-    public void Build_writes_the_clients_rewrites_only_what_changed_and_clean_removes_them()
+    public async Task Build_writes_the_clients_rewrites_only_what_changed_and_clean_removes_them()
     {
         using var scratch = new ScratchFolder();
         var project = WriteProjectReferenceProject(scratch, "<TypedSseTypeScriptOutputPath>web/src/api/</TypedSseTypeScriptOutputPath>");
         var output = Path.Combine(scratch.Path, "web", "src", "api");
         var userFile = scratch.Write("web/src/api/mine.ts", "export const mine = 1;\n");
 
-        Build(scratch, project);
+        await BuildAsync(scratch, project);
         var runtime = Directory.GetFiles(Path.Combine(DotNet.RepositoryRoot, "src", "TypedSse.TypeScript", "runtime"), "*.ts").Select(Path.GetFileName).Order();
         Assert.Equal(["chat-events.ts", "clock-events.ts", "mine.ts"], Directory.GetFiles(output).Select(Path.GetFileName).Order());
         Assert.Equal(runtime, Directory.GetFiles(Path.Combine(output, "typedsse")).Select(Path.GetFileName).Order());
@@ -56,33 +56,33 @@ public sealed class DeliveryTests
             File.SetLastWriteTimeUtc(file, LongAgo);
         }
 
-        Build(scratch, project);
+        await BuildAsync(scratch, project);
         Assert.All(files, file => Assert.Equal(LongAgo, File.GetLastWriteTimeUtc(file)));
 
         // One contract changed: only its file is rewritten.
         scratch.Write("Contracts.cs", Contracts.Replace("Task Ticked(long now);", "Task Ticked(long now);\n    Task Stopped();"));
-        Build(scratch, project);
+        await BuildAsync(scratch, project);
         Assert.Contains("stopped: [];", File.ReadAllText(Path.Combine(output, "clock-events.ts")));
         Assert.All(files.Where(static f => !f.EndsWith("clock-events.ts", StringComparison.Ordinal)), file => Assert.Equal(LongAgo, File.GetLastWriteTimeUtc(file)));
         Assert.NotEqual(LongAgo, File.GetLastWriteTimeUtc(Path.Combine(output, "clock-events.ts")));
 
         // A contract is gone: so is its file.
         scratch.Write("Contracts.cs", Contracts.Replace("IClockEvents", "ITimerEvents"));
-        Build(scratch, project);
+        await BuildAsync(scratch, project);
         Assert.Equal(["chat-events.ts", "mine.ts", "timer-events.ts"], Directory.GetFiles(output).Select(Path.GetFileName).Order());
 
         // Clean removes what TypedSse wrote, and nothing else.
-        DotNet.Run(scratch.Path, "clean", project, "-c", "Release", "-p:BuildProjectReferences=false", "-nologo");
+        await DotNet.RunAsync(scratch.Path, "clean", project, "-c", "Release", "-p:BuildProjectReferences=false", "-nologo");
         Assert.Equal([userFile], Directory.GetFileSystemEntries(output));
     }
 
     [Fact]
-    public void TypedSseTypeScript_false_writes_nothing_and_embeds_nothing()
+    public async Task TypedSseTypeScript_false_writes_nothing_and_embeds_nothing()
     {
         using var scratch = new ScratchFolder();
         var project = WriteProjectReferenceProject(scratch, "<TypedSseTypeScript>false</TypedSseTypeScript>");
 
-        Build(scratch, project);
+        await BuildAsync(scratch, project);
 
         Assert.False(Directory.Exists(Path.Combine(scratch.Path, "ClientApp")));
         using var assembly = File.OpenRead(Path.Combine(scratch.Path, "obj", "Release", "net10.0", "Scratch.dll"));
@@ -90,11 +90,11 @@ public sealed class DeliveryTests
     }
 
     [Fact]
-    public void The_package_carries_the_targets_the_task_and_the_runtime_so_a_PackageReference_gets_the_clients()
+    public async Task The_package_carries_the_targets_the_task_and_the_runtime_so_a_PackageReference_gets_the_clients()
     {
         using var scratch = new ScratchFolder();
         var packages = Path.Combine(scratch.Path, "packages");
-        DotNet.Run(DotNet.RepositoryRoot, "pack", "src/TypedSse.Runtime/TypedSse.Runtime.csproj", "-c", "Release", "--no-build", "-o", packages, "-p:PackageVersion=0.0.1-test", "-nologo");
+        await DotNet.RunAsync(DotNet.RepositoryRoot, "pack", "src/TypedSse.Runtime/TypedSse.Runtime.csproj", "-c", "Release", "--no-build", "-o", packages, "-p:PackageVersion=0.0.1-test", "-nologo");
 
         using (var package = ZipFile.OpenRead(Path.Combine(packages, "TypedSse.Runtime.0.0.1-test.nupkg")))
         {
@@ -135,7 +135,7 @@ public sealed class DeliveryTests
         scratch.Write("app/Contracts.cs", Contracts);
         scratch.Write("app/Program.cs", Program);
 
-        DotNet.Run(Path.Combine(scratch.Path, "app"), "build", project, "-c", "Release", "-nologo");
+        await DotNet.RunAsync(Path.Combine(scratch.Path, "app"), "build", project, "-c", "Release", "-nologo");
 
         var output = Path.Combine(scratch.Path, "app", "ClientApp", "generated");
         Assert.Equal(["chat-events.ts", "clock-events.ts"], Directory.GetFiles(output).Select(Path.GetFileName).Order());
@@ -162,6 +162,6 @@ public sealed class DeliveryTests
 
     // The repository's projects are built already (the test project references them); building them again from
     // here would only race with other builds.
-    private static void Build(ScratchFolder scratch, string project) =>
-        DotNet.Run(scratch.Path, "build", project, "-c", "Release", "-p:BuildProjectReferences=false", "-nologo");
+    private static Task BuildAsync(ScratchFolder scratch, string project) =>
+        DotNet.RunAsync(scratch.Path, "build", project, "-c", "Release", "-p:BuildProjectReferences=false", "-nologo");
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.CodeAnalysis;
 using TypedSse.Generator.Tests.Infrastructure;
+using TypedSse.Testing;
 
 namespace TypedSse.Generator.Tests;
 
@@ -30,21 +31,21 @@ public sealed class GoldenTests
         {
             var file = source.HintName + ".txt";
             written.Add(file);
-            Golden.Verify(Path.Combine(sample, file), source.SourceText.ToString());
+            Golden.Match(Path.Combine(sample, file), source.SourceText.ToString());
         }
 
         foreach (var contract in run.Contracts)
         {
             var file = contract.InterfaceName + ".model.json";
             written.Add(file);
-            Golden.Verify(Path.Combine(sample, file), JsonSerializer.Serialize(contract, ModelJson) + "\n");
+            Golden.Match(Path.Combine(sample, file), JsonSerializer.Serialize(contract, ModelJson) + "\n");
         }
 
         foreach (var typeScript in run.TypeScriptFiles)
         {
             var file = typeScript.Path + ".txt";
             written.Add(file);
-            Golden.Verify(Path.Combine(sample, file), typeScript.Content);
+            Golden.Match(Path.Combine(sample, file), typeScript.Content);
         }
 
         foreach (var stale in Golden.Existing(sample).Where(file => !written.Contains(file)))
@@ -61,7 +62,10 @@ public sealed class GoldenTests
     public async Task Generated_sources_are_the_baselines_and_compile_without_diagnostics(string sample)
     {
         var test = new GeneratorTest().WithoutTypeScript();
-        test.TestCode = Samples.All[sample];
+        foreach (var source in Samples.All[sample])
+        {
+            test.TestState.Sources.Add(source);
+        }
         foreach (var file in Golden.Existing(sample).Where(static f => f.EndsWith(".g.cs.txt", StringComparison.Ordinal)))
         {
             test.TestState.GeneratedSources.Add((typeof(EventStreamGenerator), file[..^".txt".Length], Golden.Read(Path.Combine(sample, file))));
@@ -105,7 +109,7 @@ public sealed class GoldenTests
     [Fact]
     public void Several_contracts_in_one_project_compile_together()
     {
-        var run = GeneratorRunner.Run(Samples.All.Values.ToArray());
+        var run = GeneratorRunner.Run(Samples.All.Values.SelectMany(static sources => sources).ToArray());
 
         Assert.Equal(6, run.Contracts.Length);
         Assert.Empty(run.CompilationDiagnostics.Select(static d => d.ToString()));

@@ -10,7 +10,7 @@ public sealed class IncrementalTests
     [Fact]
     public void Running_twice_reuses_every_step()
     {
-        var compilation = GeneratorRunner.CreateCompilation(Samples.Chat, Samples.Shapes);
+        var compilation = GeneratorRunner.CreateCompilation(Samples.Chat, Samples.Shapes, Samples.Shape);
         var driver = GeneratorRunner.CreateDriver().RunGenerators(compilation);
 
         var second = driver.RunGenerators(compilation.Clone()).GetRunResult().Results.Single();
@@ -22,7 +22,7 @@ public sealed class IncrementalTests
     [Fact]
     public void Adding_an_unrelated_type_regenerates_nothing()
     {
-        var compilation = GeneratorRunner.CreateCompilation(Samples.Chat, Samples.Shapes);
+        var compilation = GeneratorRunner.CreateCompilation(Samples.Chat, Samples.Shapes, Samples.Shape);
         var driver = GeneratorRunner.CreateDriver().RunGenerators(compilation);
 
         var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("public sealed class Unrelated { public int Value { get; set; } }", GeneratorRunner.ParseOptions, path: "Unrelated.cs"));
@@ -65,7 +65,7 @@ public sealed class IncrementalTests
     [Fact]
     public void Step_outputs_hold_no_symbols_syntax_or_compilations()
     {
-        var run = GeneratorRunner.Run(Samples.All.Values.ToArray());
+        var run = GeneratorRunner.Run(Samples.All.Values.SelectMany(static sources => sources).ToArray());
 
         Caching.AssertNoRoslynObjects(run.Generator);
     }

@@ -3,13 +3,18 @@ namespace TypedSse.Generator.Tests;
 /// <summary>Representative contracts, each with code that uses what the generator makes of it.</summary>
 public static class Samples
 {
-    public static readonly IReadOnlyDictionary<string, string> All = new Dictionary<string, string>
+    /// <summary>The polymorphic <c>Shape</c> of <see cref="Shapes"/>, from tests/Shared/Shapes.cs, which the TypeScript tests compile too.</summary>
+    public static readonly string Shape = ReadShared("Shapes.cs");
+
+    // After Shape: static fields are initialized in the order they are written.
+    /// <summary>The source files of each sample.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> All = new Dictionary<string, string[]>
     {
-        [nameof(Chat)] = Chat,
-        [nameof(Shapes)] = Shapes,
-        [nameof(GlobalNamespace)] = GlobalNamespace,
-        [nameof(Nested)] = Nested,
-        [nameof(Keywords)] = Keywords,
+        [nameof(Chat)] = [Chat],
+        [nameof(Shapes)] = [Shapes, Shape],
+        [nameof(GlobalNamespace)] = [GlobalNamespace],
+        [nameof(Nested)] = [Nested],
+        [nameof(Keywords)] = [Keywords],
     };
 
     /// <summary>The contract of the issue.</summary>
@@ -89,7 +94,7 @@ public static class Samples
         }
         """;
 
-    /// <summary>Payload shapes the TypeScript client must know: generics, recursion, polymorphism, dictionaries, enums.</summary>
+    /// <summary>Payload shapes the TypeScript client must know: generics, recursion, polymorphism (<see cref="Shape"/>), dictionaries, enums.</summary>
     public const string Shapes = """
         #pragma warning disable CS1591
         using System;
@@ -134,25 +139,6 @@ public static class Samples
             public required string Name { get; init; }
             public List<TreeNode> Children { get; } = new();
             public TreeNode? Parent { get; set; }
-        }
-
-        [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
-        [JsonDerivedType(typeof(Circle), "circle")]
-        [JsonDerivedType(typeof(Square), 2)]
-        public abstract class Shape
-        {
-            public string? Color { get; set; }
-        }
-
-        public sealed class Circle : Shape
-        {
-            public double Radius { get; set; }
-        }
-
-        public sealed class Square : Shape
-        {
-            [JsonPropertyOrder(-1)]
-            public double Side { get; set; }
         }
 
         public struct Extensible
@@ -275,4 +261,12 @@ public static class Samples
                 events.Route(@event: "e", className: "c", stream: "s").@event("a", 1);
         }
         """;
+
+    private static string ReadShared(string name)
+    {
+        using var stream = typeof(Samples).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"The shared test source {name} is not embedded in the test assembly.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
 }

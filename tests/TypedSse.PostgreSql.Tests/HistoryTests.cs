@@ -41,7 +41,7 @@ public sealed class HistoryTests(PostgresServer postgres, ITestOutputHelper outp
         await using var b = await AppInstance.StartAsync(postgres.ConnectionString, schema, output, "b");
         long latest = await a.PublishAsync("chat", "1");
 
-        await using var client = await SseClient.ConnectAsync(b, "chat", lastEventId: latest + 1000);
+        await using var client = await b.ConnectAsync("chat", lastEventId: latest + 1000);
         await Eventually.TrueAsync(() => client.Events.Count > 0, "the reset");
 
         var reset = client.Events[0];

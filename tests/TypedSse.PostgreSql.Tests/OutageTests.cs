@@ -17,8 +17,8 @@ public sealed class OutageTests(PostgresServer postgres, ITestOutputHelper outpu
         await using var a = await AppInstance.StartAsync(postgres.ConnectionString, schema, output, "a", slowToReconnect);
         await using var b = await AppInstance.StartAsync(postgres.ConnectionString, schema, output, "b", slowToReconnect);
         using var metricsOfB = new MetricsRecorder(b);
-        await using var onA = await SseClient.ConnectAsync(a, "chat");
-        await using var onB = await SseClient.ConnectAsync(b, "chat");
+        await using var onA = await a.ConnectAsync("chat");
+        await using var onB = await b.ConnectAsync("chat");
 
         var published = new List<long>();
         for (int i = 0; i < 20; i++)
@@ -39,7 +39,7 @@ public sealed class OutageTests(PostgresServer postgres, ITestOutputHelper outpu
         }
 
         // A client that reconnects right after the restart is replayed, though b's pool still holds dead connections.
-        await using var reconnected = await SseClient.ConnectAsync(b, "chat", lastEventId: published[9]);
+        await using var reconnected = await b.ConnectAsync("chat", lastEventId: published[9]);
         await reconnected.WaitForCountAsync(10);
 
         for (int i = 20; i < 40; i++)

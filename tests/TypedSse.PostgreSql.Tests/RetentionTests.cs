@@ -36,7 +36,7 @@ public sealed class RetentionTests(PostgresServer postgres, ITestOutputHelper ou
         Assert.Equal(ids[15..], kept.Events.Select(e => e.Id));
         Assert.Equal(HistoryReadStatus.Gap, (await chat.ReadHistoryAsync(ids[0])).Status);
 
-        await using var client = await SseClient.ConnectAsync(b, "chat", lastEventId: ids[0]);
+        await using var client = await b.ConnectAsync("chat", lastEventId: ids[0]);
         await Eventually.TrueAsync(() => client.Events.Count > 0, "the reset");
         var reset = client.Events[0];
         Assert.Equal("typedsse:reset", reset.EventType);

@@ -17,7 +17,7 @@ public sealed class ScaleOutTests(PostgresServer postgres, ITestOutputHelper out
         using var metrics = new MetricsRecorder(b);
 
         var published = new List<long>();
-        await using (var onA = await SseClient.ConnectAsync(a, "chat"))
+        await using (var onA = await a.ConnectAsync("chat"))
         {
             for (int i = 1; i <= 5; i++)
             {
@@ -32,7 +32,7 @@ public sealed class ScaleOutTests(PostgresServer postgres, ITestOutputHelper out
         {
             published.Add(await (i % 2 == 0 ? b : a).PublishAsync("chat", $"{i}"));
         }
-        await using var onB = await SseClient.ConnectAsync(b, "chat", lastEventId: published[4]);
+        await using var onB = await b.ConnectAsync("chat", lastEventId: published[4]);
         await onB.WaitForCountAsync(5);
         published.Add(await a.PublishAsync("chat", "11"));
         await onB.WaitForCountAsync(6);
@@ -58,9 +58,9 @@ public sealed class ScaleOutTests(PostgresServer postgres, ITestOutputHelper out
         await a.PublishAsync("chat", "bob-1", EventAudience.ForUser("bob"));
         await a.PublishAsync("chat", "all-2");
 
-        await using var ada = await SseClient.ConnectAsync(b, "chat", before, user: "ada");
-        await using var bob = await SseClient.ConnectAsync(b, "chat", before, user: "bob");
-        await using var anonymous = await SseClient.ConnectAsync(b, "chat", before);
+        await using var ada = await b.ConnectAsync("chat", before, user: "ada");
+        await using var bob = await b.ConnectAsync("chat", before, user: "bob");
+        await using var anonymous = await b.ConnectAsync("chat", before);
 
         // Live, through the other instance, with the same rules.
         await a.PublishAsync("chat", "ada-2", EventAudience.ForUser("ada"));
@@ -82,9 +82,9 @@ public sealed class ScaleOutTests(PostgresServer postgres, ITestOutputHelper out
         string schema = TestSchemas.New();
         await using var a = await AppInstance.StartAsync(postgres.ConnectionString, schema, output, "a");
         await using var b = await AppInstance.StartAsync(postgres.ConnectionString, schema, output, "b");
-        await using var chatOnA = await SseClient.ConnectAsync(a, "chat");
-        await using var chatOnB = await SseClient.ConnectAsync(b, "chat");
-        await using var newsOnB = await SseClient.ConnectAsync(b, "news");
+        await using var chatOnA = await a.ConnectAsync("chat");
+        await using var chatOnB = await b.ConnectAsync("chat");
+        await using var newsOnB = await b.ConnectAsync("news");
 
         var ids = new ConcurrentDictionary<string, ConcurrentBag<long>>();
         var publishers = new[] { (a, "chat"), (b, "chat"), (a, "news"), (b, "news") }.Select((p, index) => Task.Run(async () =>
@@ -123,7 +123,7 @@ public sealed class ScaleOutTests(PostgresServer postgres, ITestOutputHelper out
         string schema = TestSchemas.New();
         await using var a = await AppInstance.StartAsync(postgres.ConnectionString, schema, output, "a");
         await using var b = await AppInstance.StartAsync(postgres.ConnectionString, schema, output, "b");
-        await using var onB = await SseClient.ConnectAsync(b, "chat");
+        await using var onB = await b.ConnectAsync("chat");
         string large = string.Concat(Enumerable.Repeat("0123456789", 10_000));
 
         long id = await a.PublishAsync("chat", large);

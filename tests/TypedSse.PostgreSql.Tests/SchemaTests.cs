@@ -57,7 +57,7 @@ public sealed class SchemaTests(PostgresServer postgres, ITestOutputHelper outpu
         string asApp = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Username = role }.ConnectionString;
 
         await using var app = await AppInstance.StartAsync(asApp, schema, output, "app", options => options.PruneInterval = TimeSpan.FromMilliseconds(100));
-        await using var client = await SseClient.ConnectAsync(app, "chat");
+        await using var client = await app.ConnectAsync("chat");
         long id = await app.PublishAsync("chat", "1");
 
         await client.WaitForCountAsync(1);

@@ -15,7 +15,7 @@ public class LifecycleTests
         var host = await StreamHost.StartAsync(
             app => app.MapEventStream("/rooms/{room}/events", "chat"),
             build: b => b.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30)));
-        var clients = new List<SseConnection>();
+        var clients = new List<SseClient>();
         try
         {
             for (int batch = 0; batch < 10; batch++)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Shapes;
 using TypedSse;
 
 namespace TypedSse.TypeScript.TestServer;
@@ -164,24 +165,6 @@ public sealed class Attachment
     public required Uri Location { get; init; }
 
     public long Size { get; init; }
-}
-
-[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
-[JsonDerivedType(typeof(Circle), "circle")]
-[JsonDerivedType(typeof(Square), 2)]
-public abstract class Shape
-{
-    public string? Color { get; set; }
-}
-
-public sealed class Circle : Shape
-{
-    public double Radius { get; set; }
-}
-
-public sealed class Square : Shape
-{
-    public double Side { get; set; }
 }
 
 /// <summary>A concrete base: written without a discriminator when it is itself.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Shapes;
 
 namespace TypedSse.TypeScript.TestServer;
 

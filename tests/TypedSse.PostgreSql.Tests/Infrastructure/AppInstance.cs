@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -18,6 +19,7 @@ public sealed class AppInstance : IAsyncDisposable
     public static readonly string[] StreamNames = ["chat", "news"];
 
     private readonly WebApplication _app;
+    private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };
 
     private AppInstance(WebApplication app, string name)
     {
@@ -99,11 +101,35 @@ public sealed class AppInstance : IAsyncDisposable
 
     public Uri Url(string pathAndQuery) => new(BaseAddress, pathAndQuery);
 
+    /// <summary>
+    /// A client of one stream that reads in the background, returned once this instance has subscribed its
+    /// connection: live events reach a connection only then, so waiting for the headers alone would race.
+    /// </summary>
+    public async Task<SseClient> ConnectAsync(string stream, long? lastEventId = null, string? user = null)
+    {
+        int before = Streams[stream].ConnectionCount;
+        var url = Url(user is null ? $"/{stream}" : $"/{stream}?user={Uri.EscapeDataString(user)}");
+        var client = await SseClient.ConnectAsync(_http, url.ToString(), lastEventId?.ToString(CultureInfo.InvariantCulture));
+        try
+        {
+            client.Response.EnsureSuccessStatusCode();
+            client.ReadInBackground();
+            await Eventually.TrueAsync(() => Streams[stream].ConnectionCount > before, $"the connection to {stream} to be subscribed");
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
+    }
+
     public ValueTask<long> PublishAsync(string stream, string data, EventAudience audience = default) =>
         Streams[stream].PublishTextAsync("n", data, audience);
 
     public async ValueTask DisposeAsync()
     {
+        _http.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

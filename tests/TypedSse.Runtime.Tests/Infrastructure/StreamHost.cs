@@ -57,18 +57,8 @@ public sealed class StreamHost : IAsyncDisposable
         return new StreamHost(app, new Uri(address), protocols);
     }
 
-    public async Task<SseConnection> ConnectAsync(string path, string? lastEventId = null, Action<HttpRequestMessage>? configure = null)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, path) { Version = Client.DefaultRequestVersion, VersionPolicy = Client.DefaultVersionPolicy };
-        request.Headers.Accept.ParseAdd("text/event-stream");
-        if (lastEventId is not null)
-        {
-            request.Headers.TryAddWithoutValidation("Last-Event-ID", lastEventId);
-        }
-        configure?.Invoke(request);
-        var response = await Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(Wait.Long);
-        return new SseConnection(response, await response.Content.ReadAsStreamAsync());
-    }
+    public Task<SseClient> ConnectAsync(string path, string? lastEventId = null, Action<HttpRequestMessage>? configure = null) =>
+        SseClient.ConnectAsync(Client, path, lastEventId, configure);
 
     public async ValueTask DisposeAsync()
     {
