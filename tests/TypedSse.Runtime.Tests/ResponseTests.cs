@@ -70,6 +70,25 @@ public class ResponseTests
     }
 
     [Fact]
+    public async Task A_406_says_what_the_endpoint_serves_and_what_to_send()
+    {
+        await using var host = await StreamHost.StartAsync(app => app.MapEventStream("/events", "s"));
+        var request = new HttpRequestMessage(HttpMethod.Get, "/events");
+        request.Headers.TryAddWithoutValidation("Accept", "application/json");
+        using var response = await host.Client.SendAsync(request).WaitAsync(Wait.Long);
+
+        Assert.Equal(HttpStatusCode.NotAcceptable, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("utf-8", response.Content.Headers.ContentType?.CharSet);
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(
+            "This endpoint serves Server-Sent Events (text/event-stream), which the request's Accept header 'application/json' excludes. " +
+            "Send 'Accept: text/event-stream' (EventSource and the TypedSse clients do), or no Accept header.\n",
+            body);
+        Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+    }
+
+    [Fact]
     public async Task It_streams_over_http2_without_connection_specific_headers()
     {
         await using var host = await StreamHost.StartAsync(app => app.MapEventStream("/events", "s"), protocols: HttpProtocols.Http2);

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -34,15 +36,26 @@ internal sealed class EventStreamServer(
 
     public LastEventIdReader LastEventIds => lastEventIds;
 
-    /// <summary>Answers 406 and returns false if the client does not accept <c>text/event-stream</c>.</summary>
+    /// <summary>
+    /// Answers 406 with a text/plain body that says what to send, and returns false, if the client does not accept
+    /// <c>text/event-stream</c>.
+    /// </summary>
     public bool Negotiate(HttpContext context, string stream)
     {
         if (AcceptNegotiation.AcceptsEventStream(context.Request))
         {
             return true;
         }
-        Log.NotAcceptable(logger, stream, context.Request.Headers.Accept.ToString());
+        string accept = context.Request.Headers.Accept.ToString();
+        Log.NotAcceptable(logger, stream, accept);
+        byte[] body = Encoding.UTF8.GetBytes(
+            $"This endpoint serves Server-Sent Events (text/event-stream), which the request's Accept header '{accept}' excludes. " +
+            "Send 'Accept: text/event-stream' (EventSource and the TypedSse clients do), or no Accept header.\n");
         context.Response.StatusCode = StatusCodes.Status406NotAcceptable;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.ContentLength = body.Length;
+        // Buffered in the response's pipe, which the server flushes when the endpoint returns: no write to await here.
+        context.Response.BodyWriter.Write(body);
         return false;
     }
 
