@@ -43,23 +43,9 @@ export interface MultiplexListener {
   unavailable(): void;
 }
 
-/** One request of a {@link MultiplexedConnection} (with its retries): the subscriptions it names, by index. */
-interface MultiplexedRequest {
-  readonly connection: Connection;
-  paths: readonly string[];
-  /** The cursor entry each path started from. */
-  startedFrom: Map<string, string>;
-  /** The paths the server refused: it sends nothing of them. */
-  refused: Set<string>;
-  /** Its hello arrived: it carries every subscription it names. */
-  greeted: boolean;
-}
-
 /**
- * The connection to the multiplexed endpoint for a changing set of subscriptions. Set changes made in one tick are
- * one change: a new request names the new set with a cursor that resumes every subscription that stays, and the
- * old request is closed once the new one has said hello (docs/protocol.md, "The connection"); what both delivered
- * meanwhile, the subscriptions drop by id.
+ * One request to the multiplexed endpoint for a set of subscriptions, kept alive by a {@link Connection}. Set
+ * changes made in one tick are batched into one reconnect, whose cursor resumes every subscription that stays.
  */
 export class MultiplexedConnection {
   private readonly url: string;
@@ -67,11 +53,14 @@ export class MultiplexedConnection {
   private readonly listener: MultiplexListener;
   private readonly wanted: () => ReadonlyMap<string, string>;
 
-  /** The last id seen per subscribed path: what a new request resumes each from. */
+  /** The last id seen per subscribed path: what a reconnect resumes each from. */
   private readonly positions = new Map<string, string>();
-  /** The request for the wanted set, and the one it replaces until it has said hello. */
-  private active: MultiplexedRequest | undefined;
-  private retiring: MultiplexedRequest | undefined;
+  /** The paths of the current request that the server refused: it sends nothing of them. */
+  private refused = new Set<string>();
+  private connection: Connection | undefined;
+  /** The paths of the current request, by subscription index, and the cursor it started from. */
+  private current: readonly string[] = [];
+  private startedFrom = new Map<string, string>();
   private updating = false;
   private closed = false;
 
@@ -100,14 +89,14 @@ export class MultiplexedConnection {
 
   /**
    * A subscriber reports that it has only reached `position` on `path`: if that is before what the current request
-   * resumed from, make a new request from there (the others drop what they already have).
+   * resumed from, reconnect from there (the others drop what they already have).
    */
   rewind(path: string, position: string): void {
     if (position === "" || this.closed) {
       return;
     }
     const own = this.positions.get(path);
-    const started = this.active?.startedFrom.get(path);
+    const started = this.startedFrom.get(path);
     if (started === undefined) {
       // Not on the request yet: the request that adds it starts from the lowest position reported.
       if (own === undefined || compareIds(position, own) < 0) {
@@ -115,15 +104,14 @@ export class MultiplexedConnection {
       }
     } else if (started !== "" && compareIds(position, started) < 0) {
       this.positions.set(path, position);
-      this.replace();
+      this.connection?.reconnect();
     }
   }
 
   close(): void {
     this.closed = true;
-    this.retire(this.retiring);
-    this.active?.connection.stop();
-    this.active = undefined;
+    this.connection?.stop();
+    this.connection = undefined;
   }
 
   private apply(): void {
@@ -137,114 +125,66 @@ export class MultiplexedConnection {
       }
     }
     const paths = [...wanted.keys()];
-    const active = this.active;
     if (paths.length === 0) {
-      this.retire(this.retiring);
-      active?.connection.stop();
-      this.active = undefined;
-    } else if (active === undefined) {
-      this.active = this.start();
-    } else if (!sameSet(paths, active.paths.filter((path) => !active.refused.has(path)))) {
-      this.replace();
+      this.connection?.stop();
+      this.connection = undefined;
+      this.current = [];
+      return;
+    }
+    if (this.connection === undefined) {
+      this.connection = this.open();
+      this.connection.start();
+    } else if (!sameSet(paths, this.current.filter((path) => !this.refused.has(path)))) {
+      this.connection.reconnect();
     }
   }
 
-  /** Starts a request for the wanted set; the current one keeps delivering until the new one says hello. */
-  private replace(): void {
-    const old = this.active;
-    if (old !== undefined) {
-      if (old.greeted) {
-        this.retire(this.retiring);
-        this.retiring = old;
-      } else {
-        old.connection.stop();
-      }
-    }
-    this.active = this.start();
+  private open(): Connection {
+    const connection: Connection = new Connection(this.settings, {
+      target: () => this.target(),
+      opened: () => this.listener.state("open"),
+      event: (event) => this.dispatch(event, connection),
+      retrying: (error) => {
+        if (error !== undefined) {
+          this.listener.error(error);
+        }
+        this.listener.state("connecting");
+      },
+      rejected: (response) => {
+        this.connection = undefined;
+        void this.rejected(response);
+      },
+      failed: (error) => {
+        this.connection = undefined;
+        for (const path of this.current) {
+          this.listener.ended(path, { reason: "error", error });
+        }
+      },
+    });
+    return connection;
   }
 
-  private retire(request: MultiplexedRequest | undefined): void {
-    request?.connection.stop();
-    if (this.retiring === request) {
-      this.retiring = undefined;
-    }
-  }
-
-  private start(): MultiplexedRequest {
-    const request: MultiplexedRequest = {
-      connection: new Connection(this.settings, {
-        target: () => this.target(request),
-        opened: () => {
-          if (request === this.active) {
-            this.listener.state("open");
-          }
-        },
-        event: (event) => this.dispatch(event, request),
-        retrying: (error) => {
-          if (request !== this.active) {
-            this.retire(request);
-            return;
-          }
-          if (error !== undefined) {
-            this.listener.error(error);
-          }
-          this.listener.state("connecting");
-        },
-        rejected: (response) => {
-          if (request !== this.active) {
-            discard(response);
-            return;
-          }
-          this.active = undefined;
-          this.retire(this.retiring);
-          void this.rejected(response, request);
-        },
-        failed: (error) => {
-          if (request !== this.active) {
-            return;
-          }
-          this.active = undefined;
-          this.retire(this.retiring);
-          for (const path of request.paths) {
-            this.listener.ended(path, { reason: "error", error });
-          }
-        },
-      }),
-      paths: [...this.wanted().keys()],
-      startedFrom: new Map(),
-      refused: new Set(),
-      greeted: false,
-    };
-    request.connection.start();
-    return request;
-  }
-
-  private target(request: MultiplexedRequest): { readonly url: string; readonly lastEventId: string } {
+  private target(): { readonly url: string; readonly lastEventId: string } {
     const wanted = this.wanted();
     const paths = [...wanted.keys()];
+    this.refused = new Set();
     const cursor = paths.map((path) => this.positions.get(path) ?? wanted.get(path) ?? "");
-    request.paths = paths;
-    request.startedFrom = new Map(paths.map((path, i) => [path, cursor[i] ?? ""]));
-    request.refused = new Set();
-    request.greeted = false;
+    this.current = paths;
+    this.startedFrom = new Map(paths.map((path, i) => [path, cursor[i] ?? ""]));
     const query = paths.map((path) => `s=${encodeURIComponent(path)}`).join("&");
     return { url: appendQuery(this.url, query), lastEventId: formatCursor(cursor) };
   }
 
-  private dispatch(event: ServerSentEvent, request: MultiplexedRequest): void {
+  private dispatch(event: ServerSentEvent, connection: Connection): void {
     if (event.type === HELLO) {
       const hello = readMultiplexHello(event);
       if (hello instanceof Error) {
         this.listener.error(hello);
         return;
       }
-      request.connection.keepAlive(hello.keepAliveMs);
-      request.greeted = true;
-      if (request === this.active) {
-        this.retire(this.retiring);
-      }
+      connection.keepAlive(hello.keepAliveMs);
       const cursor = parseCursor(event.lastEventId);
-      request.paths.forEach((path, i) => {
+      this.current.forEach((path, i) => {
         const from = cursor[i] ?? "";
         if (from !== "") {
           this.positions.set(path, from);
@@ -257,8 +197,8 @@ export class MultiplexedConnection {
       return;
     }
     const name = splitMultiplexed(event.type);
-    const path = name === undefined ? undefined : request.paths[name.index];
-    if (name === undefined || path === undefined || request.refused.has(path)) {
+    const path = name === undefined ? undefined : this.current[name.index];
+    if (name === undefined || path === undefined || this.refused.has(path)) {
       return;
     }
     const id = parseCursor(event.lastEventId)[name.index] ?? "";
@@ -272,7 +212,7 @@ export class MultiplexedConnection {
       }
     } else if (name.type === REFUSED) {
       const refusal = readRefusal({ ...event, type: name.type });
-      this.refuse(request, path, refusal instanceof Error ? 404 : refusal.status);
+      this.refuse(path, refusal instanceof Error ? 404 : refusal.status);
     } else if (!name.type.startsWith(CONTROL_PREFIX)) {
       if (id !== "") {
         this.positions.set(path, id);
@@ -281,16 +221,16 @@ export class MultiplexedConnection {
     }
   }
 
-  private async rejected(response: Response, request: MultiplexedRequest): Promise<void> {
-    const paths = request.paths;
+  private async rejected(response: Response): Promise<void> {
+    const paths = this.current;
     if (response.status === 204) {
       discard(response);
-      paths.forEach((path) => this.refuse(request, path, 204));
+      paths.forEach((path) => this.refuse(path, 204));
     } else {
       const body = await response.text().catch(() => "");
       const refusals = readRefusedBody(body);
       if (refusals !== undefined) {
-        paths.forEach((path, i) => this.refuse(request, path, refusals.get(i)?.status ?? response.status));
+        paths.forEach((path, i) => this.refuse(path, refusals.get(i)?.status ?? response.status));
       } else if (response.status === 404) {
         this.listener.unavailable();
         return;
@@ -306,8 +246,8 @@ export class MultiplexedConnection {
     this.update();
   }
 
-  private refuse(request: MultiplexedRequest, path: string, status: number): void {
-    request.refused.add(path);
+  private refuse(path: string, status: number): void {
+    this.refused.add(path);
     this.positions.delete(path);
     this.listener.ended(
       path,
