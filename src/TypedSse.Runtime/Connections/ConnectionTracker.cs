@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 
 namespace TypedSse.Connections;
 
-/// <summary>Every open event-stream response of the app, for keep-alive pings and for closing them all on shutdown.</summary>
+/// <summary>Every open event-stream response of the app, for keep-alive pings, for closing a user's, and for closing them all on shutdown.</summary>
 internal sealed class ConnectionTracker
 {
     private readonly ConcurrentDictionary<ConnectionOutput, byte> _outputs = new(ReferenceEqualityComparer.Instance);
@@ -24,6 +24,21 @@ internal sealed class ConnectionTracker
     }
 
     public void Remove(ConnectionOutput output) => _outputs.TryRemove(output, out _);
+
+    /// <summary>Ends every response that carries a subscription of <paramref name="userId"/>, with a <c>typedsse:close</c>.</summary>
+    /// <returns>How many responses were closed.</returns>
+    public int CloseUser(string userId, string reason)
+    {
+        int closed = 0;
+        foreach (var output in _outputs.Keys)
+        {
+            if (output.Users.Contains(userId) && output.CloseWith(reason))
+            {
+                closed++;
+            }
+        }
+        return closed;
+    }
 
     public void CloseAll()
     {

@@ -35,6 +35,17 @@ internal sealed class TypedSseOptionsValidation : IValidateOptions<TypedSseOptio
         {
             failures.Add($"SlowConsumerPolicy is {options.SlowConsumerPolicy}; use Disconnect, DropNewest or DropOldest.");
         }
+        foreach (var (option, value) in new[] { ("MaxConnections", options.MaxConnections), ("MaxConnectionsPerUser", options.MaxConnectionsPerUser), ("MaxConnectionsPerAddress", options.MaxConnectionsPerAddress) })
+        {
+            if (value < 1)
+            {
+                failures.Add($"{option} is {value}; use a positive count, or null for the default.");
+            }
+        }
+        if (options.LimitRetryAfter < TimeSpan.FromSeconds(1) || options.LimitRetryAfter > TimeSpan.FromHours(1))
+        {
+            failures.Add($"LimitRetryAfter is {options.LimitRetryAfter}; use from 1 second to 1 hour (the default is 5 seconds).");
+        }
         if (options.UserIdSelector is null)
         {
             failures.Add("UserIdSelector is null; set a function that returns the user id of a ClaimsPrincipal.");
