@@ -32,6 +32,7 @@ internal sealed class ConnectionOutput
     private string[] _users = [];
     private long _expiresAtTicks = long.MaxValue;
     private ITimer? _expiry;
+    private long _finalRetryMs = -1;
 
     /// <summary>
     /// <paramref name="subscriptions"/> names the stream of each subscription, in request order, null for one that
@@ -180,6 +181,16 @@ internal sealed class ConnectionOutput
         return true;
     }
 
+    /// <summary>
+    /// Ends the response after the frames already queued are written, with a last <c>retry:</c> of
+    /// <paramref name="retry"/>: on shutdown each connection gets its own, so that its clients come back spread out.
+    /// </summary>
+    public void CloseWithRetry(TimeSpan retry)
+    {
+        Interlocked.CompareExchange(ref _finalRetryMs, (long)retry.TotalMilliseconds, -1);
+        Close();
+    }
+
     /// <summary>Ends the response after the frames already queued are written. The client will reconnect.</summary>
     public void Close()
     {
@@ -264,6 +275,11 @@ internal sealed class ConnectionOutput
             if (Volatile.Read(ref _closeReason) is { } reason)
             {
                 ControlEvents.WriteClose(body, reason);
+                await body.FlushAsync().ConfigureAwait(false);
+            }
+            else if (Volatile.Read(ref _finalRetryMs) is >= 0 and var retryMs)
+            {
+                body.Write(SseFrameWriter.FrameRetry(TimeSpan.FromMilliseconds(retryMs)).Span);
                 await body.FlushAsync().ConfigureAwait(false);
             }
         }

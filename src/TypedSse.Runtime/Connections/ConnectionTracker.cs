@@ -40,12 +40,24 @@ internal sealed class ConnectionTracker
         return closed;
     }
 
-    public void CloseAll()
+    /// <summary>
+    /// Closes every response for shutdown, each with a last <c>retry:</c> drawn uniformly from
+    /// [<paramref name="retry"/>, <paramref name="retry"/> + <paramref name="spread"/>], so that the clients of a
+    /// restarting server do not all reconnect in the same instant.
+    /// </summary>
+    public void CloseAll(TimeSpan retry, TimeSpan spread)
     {
         _stopping = true;
         foreach (var output in _outputs.Keys)
         {
-            output.Close();
+            if (spread > TimeSpan.Zero)
+            {
+                output.CloseWithRetry(retry + spread * Random.Shared.NextDouble());
+            }
+            else
+            {
+                output.Close();
+            }
         }
     }
 }

@@ -15,6 +15,13 @@ public sealed class TypedSseOptions
     /// <summary>The reconnection delay sent to clients in the <c>retry:</c> field on connect. Default 3 seconds.</summary>
     public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// When the app stops, each connection gets a last <c>retry:</c> drawn from [<see cref="RetryInterval"/>,
+    /// <see cref="RetryInterval"/> + this], so that after a restart the clients come back spread over this window
+    /// instead of all at once. <see cref="TimeSpan.Zero"/> sends none. Default 10 seconds.
+    /// </summary>
+    public TimeSpan ShutdownReconnectSpread { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How many recent events each stream keeps for Last-Event-ID replay. 0 keeps none. Default 1,000.</summary>
     public int HistorySize { get; set; } = 1000;
 

@@ -15,6 +15,10 @@ internal sealed class TypedSseOptionsValidation : IValidateOptions<TypedSseOptio
         {
             failures.Add($"RetryInterval is {options.RetryInterval}; use a non-negative interval of at most {int.MaxValue} ms.");
         }
+        if (options.ShutdownReconnectSpread < TimeSpan.Zero || (options.RetryInterval + options.ShutdownReconnectSpread).TotalMilliseconds > int.MaxValue)
+        {
+            failures.Add($"ShutdownReconnectSpread is {options.ShutdownReconnectSpread}; use a non-negative window (TimeSpan.Zero sends no spread retry), with RetryInterval at most {int.MaxValue} ms in all.");
+        }
         if (options.HistorySize < 0)
         {
             failures.Add($"HistorySize is {options.HistorySize}; use 0 to keep no history, or a positive count.");
