@@ -80,10 +80,6 @@ internal sealed class ConnectionOutput
     /// <summary>The user ids of the response's subscriptions (a multiplexed response may carry several).</summary>
     public IReadOnlyList<string> Users => Volatile.Read(ref _users);
 
-    /// <summary>When the credentials of the request expire, if they do.</summary>
-    public DateTimeOffset? ExpiresAt => Volatile.Read(ref _expiresAtTicks) is var ticks && ticks != long.MaxValue
-        ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
-
     /// <summary>Why the server ended the response on purpose, if it did (the reason of its <c>typedsse:close</c>).</summary>
     public string? CloseReason => Volatile.Read(ref _closeReason);
 
