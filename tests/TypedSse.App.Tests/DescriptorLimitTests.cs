@@ -62,7 +62,7 @@ public sealed class DescriptorLimitTests(ITestOutputHelper output)
             flooding.Dispose();
             foreach (var answer in flood.Where(static a => a.IsCompletedSuccessfully))
             {
-                answer.Result.Dispose();
+                (await answer).Dispose();
             }
 
             Assert.False(app.HasExited, $"The app exited:\n{string.Join('\n', app.Lines)}");
