@@ -102,11 +102,11 @@ public class ConnectionLimitTests
     {
         Assert.NotNull(DescriptorLimit.Soft); // these tests run on Linux
         int soft = DescriptorLimit.Soft!.Value;
-        Assert.Equal(soft / 5 * 4, DescriptorLimit.DefaultMaxConnections);
+        Assert.Equal(soft - Math.Max(soft / 5, 320), DescriptorLimit.DefaultMaxConnections);
 
         var services = new ServiceCollection().AddLogging().AddTypedSse().Services.BuildServiceProvider();
         var kestrel = services.GetRequiredService<IOptions<KestrelServerOptions>>().Value;
-        Assert.Equal(soft / 10 * 9, kestrel.Limits.MaxConcurrentConnections);
+        Assert.Equal(soft - Math.Max(soft / 10, 256), kestrel.Limits.MaxConcurrentConnections);
 
         var own = new ServiceCollection().AddLogging().Configure<KestrelServerOptions>(k => k.Limits.MaxConcurrentConnections = 7)
             .AddTypedSse().Services.BuildServiceProvider();

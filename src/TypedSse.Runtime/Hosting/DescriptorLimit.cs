@@ -13,16 +13,18 @@ internal static class DescriptorLimit
     public static int? Soft { get; } = Read();
 
     /// <summary>
-    /// The default <see cref="TypedSseOptions.MaxConnections"/>: 80% of the descriptor limit, which leaves a fifth for
-    /// the app's other requests, its files, database connections and the runtime; unlimited where the limit is unknown.
+    /// The default <see cref="TypedSseOptions.MaxConnections"/>: the descriptor limit less a fifth of it, and less at
+    /// least 320, which leaves room for the app's other requests, its files, database connections and the runtime's
+    /// own descriptors (a couple of hundred); unlimited where the limit is unknown.
     /// </summary>
-    public static int DefaultMaxConnections => Soft is int soft ? Math.Max(1, soft / 5 * 4) : int.MaxValue;
+    public static int DefaultMaxConnections => Soft is int soft ? Math.Max(1, soft - Math.Max(soft / 5, 320)) : int.MaxValue;
 
     /// <summary>
-    /// The default Kestrel <c>MaxConcurrentConnections</c> when the app sets none: 90% of the descriptor limit, so
-    /// Kestrel closes a connection over it at once instead of running out of descriptors; null where it is unknown.
+    /// The default Kestrel <c>MaxConcurrentConnections</c> when the app sets none: the descriptor limit less a tenth,
+    /// and less at least 256, so Kestrel closes a connection over it at once instead of running out of descriptors;
+    /// null where the limit is unknown.
     /// </summary>
-    public static long? DefaultMaxKestrelConnections => Soft is int soft ? Math.Max(1, soft / 10 * 9) : null;
+    public static long? DefaultMaxKestrelConnections => Soft is int soft ? Math.Max(1, soft - Math.Max(soft / 10, 256)) : null;
 
     private static int? Read()
     {

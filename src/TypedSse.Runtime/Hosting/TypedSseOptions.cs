@@ -50,8 +50,9 @@ public sealed class TypedSseOptions
 
     /// <summary>
     /// How many event-stream responses the app may hold open; a request over it is answered 503 with
-    /// <c>Retry-After</c>. A multiplexed response counts once. Null (the default) is 80% of the process's file
-    /// descriptor limit (<c>ulimit -n</c>) on Linux, unlimited elsewhere; see docs/security.md.
+    /// <c>Retry-After</c>. A multiplexed response counts once. Null (the default) is the process's file
+    /// descriptor limit (<c>ulimit -n</c>) less a fifth, and less at least 320, on Linux; unlimited elsewhere; see
+    /// docs/security.md.
     /// </summary>
     public int? MaxConnections { get; set; }
 
@@ -75,9 +76,9 @@ public sealed class TypedSseOptions
     public TimeSpan LimitRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Whether Kestrel's <c>MaxConcurrentConnections</c>, when the app leaves it unset, is set to 90% of the
-    /// process's file descriptor limit, so a flood of connections is refused instead of exhausting descriptors and
-    /// aborting the process. Default true.
+    /// Whether Kestrel's <c>MaxConcurrentConnections</c>, when the app leaves it unset, is set to the process's file
+    /// descriptor limit less a tenth (and less at least 256), so a flood of connections is refused instead of
+    /// exhausting descriptors and aborting the process. Default true.
     /// </summary>
     public bool LimitKestrelConnectionsToDescriptors { get; set; } = true;
 
