@@ -5,7 +5,7 @@ using TypedSse.History;
 namespace TypedSse.Streams;
 
 /// <summary>The local connections of every stream, and the delivery of events to them.</summary>
-internal sealed class EventFanOut : IEventSink
+internal sealed class EventFanOut(ConnectionTracker connections) : IEventSink
 {
     private readonly ConcurrentDictionary<string, ConnectionRegistry> _registries = new(StringComparer.Ordinal);
 
@@ -13,4 +13,6 @@ internal sealed class EventFanOut : IEventSink
         _registries.GetOrAdd(stream, static _ => new ConnectionRegistry());
 
     public void Deliver(StreamEvent streamEvent) => this[streamEvent.Stream].Deliver(streamEvent);
+
+    public int CloseUser(string userId, string reason) => connections.CloseUser(userId, reason);
 }
