@@ -151,6 +151,31 @@ public abstract class BackplaneContractTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_long_history_read_holds_one_batch_and_streams_the_rest()
+    {
+        await using var a = await StartAsync(NewScope(), "a", readBatchSize: 100);
+        long before = await a.PublishAsync("chat", "before");
+        var ids = new List<long>();
+        for (int i = 0; i < 250; i++)
+        {
+            ids.Add(await a.PublishAsync("chat", $"{i}"));
+        }
+
+        var read = await a.Streams["chat"].ReadHistoryAsync(before);
+
+        Assert.Equal(HistoryReadStatus.Complete, read.Status);
+        Assert.Equal(ids[..100], read.Events.Select(e => e.Id));
+        Assert.NotNull(read.More);
+        var rest = new List<long>();
+        await foreach (var streamEvent in read.More)
+        {
+            rest.Add(streamEvent.Id);
+        }
+        Assert.Equal(ids[100..], rest);
+        Assert.Null((await a.Streams["chat"].ReadHistoryAsync(ids[200])).More);
+    }
+
+    [Fact]
     public async Task Events_from_two_instances_arrive_once_each_in_order_per_stream()
     {
         const int PerPublisher = 1_000;
