@@ -84,4 +84,33 @@ public sealed class RetentionTests(PostgresServer postgres, ITestOutputHelper ou
         Assert.Empty(fromLast.Events);
         Assert.Equal(last, fromLast.LatestEventId);
     }
+
+    [Fact]
+    public async Task A_backlog_is_pruned_in_bounded_statements()
+    {
+        await using var a = await AppInstance.StartAsync(postgres.ConnectionString, TestSchemas.New(), output, "a", options =>
+        {
+            options.HistorySize = 5;
+            options.PruneBatchSize = 4;
+            options.PruneInterval = TimeSpan.FromHours(1);
+        });
+        var pruner = a.Services.GetServices<IHostedService>().OfType<HistoryPruner>().Single();
+        var ids = new List<long>();
+        for (int i = 0; i < 20; i++)
+        {
+            ids.Add(await a.PublishAsync("chat", $"{i}"));
+        }
+        var chat = a.Streams["chat"];
+
+        // The pruner's run at start (on an empty log) may still hold the try-lock: then a batch deletes nothing.
+        long firstBatch = 0;
+        await Eventually.TrueAsync(async () => (firstBatch = await pruner.PruneBatchAsync(CancellationToken.None)) > 0, "a batch to prune");
+        Assert.Equal(4, firstBatch);
+        Assert.Equal(HistoryReadStatus.Gap, (await chat.ReadHistoryAsync(ids[2])).Status);
+        Assert.Equal(HistoryReadStatus.Complete, (await chat.ReadHistoryAsync(ids[3])).Status);
+
+        Assert.Equal(11, await pruner.PruneAsync(CancellationToken.None));
+        Assert.Equal(HistoryReadStatus.Gap, (await chat.ReadHistoryAsync(ids[13])).Status);
+        Assert.Equal(ids[15..], (await chat.ReadHistoryAsync(ids[14])).Events.Select(e => e.Id));
+    }
 }

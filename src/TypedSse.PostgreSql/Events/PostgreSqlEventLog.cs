@@ -116,11 +116,47 @@ internal sealed class PostgreSqlEventLog(EventLogDatabase database, TimeProvider
     public async ValueTask<HistoryRead> ReadAfterAsync(string stream, long lastEventId, CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync(stream, cancellationToken).ConfigureAwait(false);
+        var read = await ReadBatchAsync(stream, lastEventId, cancellationToken).ConfigureAwait(false);
+        var events = read.Events;
+        bool more = read.Status == HistoryReadStatus.Complete && events.Count == database.Options.ReadBatchSize && events[^1].Id < read.LatestEventId;
+        return more ? read with { More = ReadRestAsync(stream, events[^1].Id, read.LatestEventId, CancellationToken.None) } : read;
+    }
+
+    /// <summary>The batches of a long replay after its first, up to the newest id at its first read.</summary>
+    private async IAsyncEnumerable<StreamEvent> ReadRestAsync(string stream, long after, long through,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        while (after < through)
+        {
+            var read = await ReadBatchAsync(stream, after, cancellationToken).ConfigureAwait(false);
+            if (read.Status != HistoryReadStatus.Complete)
+            {
+                throw new PostgreSqlBackplaneException(
+                    $"Stream '{stream}': the events after {after} were pruned while they were being replayed; the client reconnects and resyncs.");
+            }
+            foreach (var streamEvent in read.Events)
+            {
+                if (streamEvent.Id > through)
+                {
+                    yield break;
+                }
+                yield return streamEvent;
+                after = streamEvent.Id;
+            }
+            if (read.Events.Count < database.Options.ReadBatchSize)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private async Task<HistoryRead> ReadBatchAsync(string stream, long lastEventId, CancellationToken cancellationToken)
+    {
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                return await ReadAfterOnceAsync(stream, lastEventId, cancellationToken).ConfigureAwait(false);
+                return await ReadBatchOnceAsync(stream, lastEventId, cancellationToken).ConfigureAwait(false);
             }
             catch (NpgsqlException ex) when (attempt == 1 && EventRows.IsConnectionFailure(ex) && !cancellationToken.IsCancellationRequested)
             {
@@ -134,7 +170,8 @@ internal sealed class PostgreSqlEventLog(EventLogDatabase database, TimeProvider
         }
     }
 
-    private async Task<HistoryRead> ReadAfterOnceAsync(string stream, long lastEventId, CancellationToken cancellationToken)
+    /// <summary>Where the stream stands and, if the id is complete, up to <see cref="PostgreSqlBackplaneOptions.ReadBatchSize"/> events after it.</summary>
+    private async Task<HistoryRead> ReadBatchOnceAsync(string stream, long lastEventId, CancellationToken cancellationToken)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         // One snapshot for the stream's bounds and its events, so they agree.
@@ -162,7 +199,10 @@ internal sealed class PostgreSqlEventLog(EventLogDatabase database, TimeProvider
         }
 
         var events = new List<StreamEvent>();
-        await using (var command = new NpgsqlCommand(_sql.ReadEventsAfter, connection) { Parameters = { Text(stream), Int64(lastEventId) } })
+        await using (var command = new NpgsqlCommand(_sql.ReadEventsAfterLimited, connection)
+        {
+            Parameters = { Text(stream), Int64(lastEventId), new NpgsqlParameter<int> { TypedValue = database.Options.ReadBatchSize } },
+        })
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
