@@ -1,9 +1,10 @@
-using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.AspNetCore.Routing.Template;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace TypedSse.Hosting;
@@ -26,8 +27,11 @@ internal sealed class StreamDirectory(EndpointDataSource endpoints, ParameterPol
             return SubscriptionRequest.Refuse(path, StatusCodes.Status404NotFound);
         }
         // The endpoint's policy may authenticate with schemes of its own, which replaces the request's user: this
-        // subscription is admitted as that user, and the next one starts from the request's own again.
+        // subscription is admitted as that user, and the next one starts from the request's own again, with the
+        // request's authentication result (its expiry) as it was: setting the user clears it.
         var requestUser = context.User;
+        var authentication = context.Features.Get<IAuthenticateResultFeature>();
+        var requestAuthentication = authentication?.AuthenticateResult;
         try
         {
             if (await AuthorizeAsync(context, entry.Endpoint).ConfigureAwait(false) is int refused)
@@ -38,7 +42,14 @@ internal sealed class StreamDirectory(EndpointDataSource endpoints, ParameterPol
         }
         finally
         {
-            context.User = requestUser;
+            if (!ReferenceEquals(context.User, requestUser))
+            {
+                context.User = requestUser;
+                if (authentication is not null && requestAuthentication is not null)
+                {
+                    authentication.AuthenticateResult = requestAuthentication;
+                }
+            }
         }
     }
 
