@@ -22,7 +22,7 @@ internal sealed partial class PayloadTypeMapper
                 f.Name,
                 f.GetAttributes().FirstOrDefault(static a => TypeNames.Is(a, TypeNames.JsonStringEnumMemberNameAttribute))?.ConstructorArguments.FirstOrDefault().Value as string ?? f.Name,
                 Convert.ToString(f.ConstantValue, CultureInfo.InvariantCulture) ?? "0",
-                DocComments.Summary(f, cancellationToken)))
+                _docs.Summary(f)))
             .ToEquatableArray();
 
         return Describe(type, id, TypeModelKind.Enum) with

@@ -131,9 +131,9 @@ internal sealed partial class PayloadTypeMapper
         var jsonName = attributes.FirstOrDefault(static a => TypeNames.Is(a, TypeNames.JsonPropertyNameAttribute))?.ConstructorArguments.FirstOrDefault().Value as string
             ?? Naming.CamelCase(member.Name);
         var order = attributes.FirstOrDefault(static a => TypeNames.Is(a, TypeNames.JsonPropertyOrderAttribute))?.ConstructorArguments.FirstOrDefault().Value as int?;
-        var documentation = DocComments.Summary(member, cancellationToken)
+        var documentation = _docs.Summary(member)
             ?? (member.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is ParameterSyntax
-                ? DocComments.Parameter(member.ContainingType, member.Name, cancellationToken)
+                ? _docs.Parameter(member.ContainingType, member.Name)
                 : null);
 
         return new DescribedProperty(new PropertyModel

@@ -15,8 +15,9 @@ namespace TypedSse.Generator.Parsing;
 /// Maps payload types to their JSON shape as System.Text.Json writes them, filling the contract's type table and
 /// reporting members that cannot be serialized or that have no known shape.
 /// </summary>
-internal sealed partial class PayloadTypeMapper(List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+internal sealed partial class PayloadTypeMapper(List<DiagnosticInfo> diagnostics, DocComments docs, CancellationToken cancellationToken)
 {
+    private readonly DocComments _docs = docs;
     private readonly Dictionary<string, TypeModel?> _types = new(StringComparer.Ordinal);
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
 
@@ -216,7 +217,7 @@ internal sealed partial class PayloadTypeMapper(List<DiagnosticInfo> diagnostics
                 _ => TypeDeclarationKind.Class,
             },
             IsAbstract = type.IsAbstract && type.TypeKind is TypeKind.Class or TypeKind.Interface,
-            Documentation = DocComments.Summary(type, cancellationToken),
+            Documentation = _docs.Summary(type),
         };
     }
 
