@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 using TypedSse.History;
 using TypedSse.PostgreSql.Retention;
-using TypedSse.Runtime.Tests.Infrastructure;
 using TypedSse.PostgreSql.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -51,7 +51,7 @@ public sealed class RetentionTests(PostgresServer postgres, ITestOutputHelper ou
     {
         // Ages follow the app's clock, which the test moves; the pruner's own timer is an hour away, so the test
         // prunes when it chooses.
-        var time = new ManualTime(new DateTimeOffset(2026, 4, 1, 9, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 4, 1, 9, 0, 0, TimeSpan.Zero));
         await using var a = await AppInstance.StartAsync(postgres.ConnectionString, TestSchemas.New(), output, "a", options =>
         {
             options.HistorySize = null;
@@ -69,7 +69,7 @@ public sealed class RetentionTests(PostgresServer postgres, ITestOutputHelper ou
         var young = await chat.ReadHistoryAsync(first - 1);
         Assert.Equal(HistoryReadStatus.Complete, young.Status);
         Assert.Equal([first, last], young.Events.Select(e => e.Id));
-        Assert.All(young.Events, e => Assert.Equal(time.Now - TimeSpan.FromMinutes(10), e.Timestamp));
+        Assert.All(young.Events, e => Assert.Equal(time.GetUtcNow() - TimeSpan.FromMinutes(10), e.Timestamp));
 
         time.Advance(TimeSpan.FromSeconds(1));
         // Another instance's pruner (or this one's first run) may hold the try-lock; prune until one run has seen the new time.

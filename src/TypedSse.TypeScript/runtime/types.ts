@@ -46,6 +46,11 @@ export interface MultiplexOptions {
    * page's clients.
    */
   readonly sharing?: Exclude<ConnectionSharing, "none">;
+  /**
+   * The most subscriptions one request carries: the server's `TypedSseOptions.MaxSubscriptionsPerConnection`
+   * (default 32). A larger set is carried by as many requests as it needs. The first client of a connection decides.
+   */
+  readonly maxSubscriptionsPerConnection?: number;
 }
 
 /** Options of an {@link EventStreamClient}. Only `url` is required. */
