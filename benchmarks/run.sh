@@ -17,7 +17,7 @@ if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 20000 ]; then
 fi
 
 step "Build"
-for project in TypedSse.Benchmarks.Servers TypedSse.Benchmarks.Load TypedSse.Benchmarks.Micro; do
+for project in TypedSse.Benchmarks.Servers TypedSse.Benchmarks.Load TypedSse.Benchmarks.Micro TypedSse.Benchmarks.Generator; do
   dotnet build "$project/$project.csproj" -c Release -nologo -clp:ErrorsOnly -v:quiet
 done
 (cd node && npm ci --no-audit --no-fund --loglevel=error)
@@ -39,6 +39,10 @@ taskset -c 0 dotnet TypedSse.Benchmarks.Load/bin/Release/net10.0/TypedSse.Benchm
 step "Micro-benchmarks"
 (cd TypedSse.Benchmarks.Micro && dotnet bin/Release/net10.0/TypedSse.Benchmarks.Micro.dll --artifacts "$results/bdn" > "$results/bdn.log" 2>&1) \
   || { echo "The micro-benchmarks failed; see $results/bdn.log"; exit 1; }
+
+step "Generator"
+(cd TypedSse.Benchmarks.Generator && dotnet bin/Release/net10.0/TypedSse.Benchmarks.Generator.dll --artifacts "$results/generator" > "$results/generator.log" 2>&1) \
+  || { echo "The generator benchmark failed; see $results/generator.log"; exit 1; }
 
 step "Client parser"
 set +e

@@ -80,6 +80,22 @@ public sealed class EventStreamGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider), static (output, input) =>
             Report(output, input.Right, input.Left));
 
+        // Contexts whose options change payload JSON, reported only in a project with contracts.
+        var jsonContextOptions = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                TypeNames.JsonSourceGenerationOptionsAttribute,
+                static (node, _) => node is ClassDeclarationSyntax,
+                JsonContextOptionsParser.Parse)
+            .Where(static diagnostic => diagnostic is not null)
+            .Select(static (diagnostic, _) => diagnostic!)
+            .Collect()
+            .Combine(contracts.Collect().Select(static (all, _) => all.Length > 0))
+            .Select(static (input, _) => input.Right ? input.Left.ToEquatableArray() : EquatableArray<DiagnosticInfo>.Empty)
+            .WithTrackingName(TrackingNames.JsonContextOptions);
+
+        context.RegisterSourceOutput(jsonContextOptions.Combine(context.CompilationProvider), static (output, input) =>
+            Report(output, input.Right, input.Left));
+
         context.RegisterSourceOutput(streamNames.Combine(context.CompilationProvider), static (output, input) =>
             Report(output, input.Right, DuplicateStreamNames(input.Left).ToEquatableArray()));
     }

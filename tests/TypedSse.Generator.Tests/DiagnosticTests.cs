@@ -259,6 +259,37 @@ public sealed class DiagnosticTests
         (DiagnosticDescriptors.DuplicateStreamName, "The stream name 'Chat' of 'Elsewhere.IChatEvents' is already used by 'IChatEvents'; two contracts would share one stream, so give one a distinct [EventStream(Name = ...)]"));
 
     [Fact]
+    public Task Json_context_options_the_TypeScript_client_does_not_follow_warn() => Verify(
+        """
+        [EventStream("/e")]
+        public interface IEvents { Task Changed(int value); }
+
+        [[|System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower, UseStringEnumConverter = true)|]]
+        internal sealed class SnakeContext { }
+
+        [[|System.Text.Json.Serialization.JsonSourceGenerationOptions(IncludeFields = true, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)|]]
+        internal sealed class GeneralContext { }
+
+        [System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, WriteIndented = true)]
+        internal sealed class WebContext { }
+        """,
+        (DiagnosticDescriptors.UnfollowedJsonOptions, "The JsonSerializerContext 'SnakeContext' sets PropertyNamingPolicy = SnakeCaseLower, UseStringEnumConverter = true" + UnfollowedJsonOptionsAdvice),
+        (DiagnosticDescriptors.UnfollowedJsonOptions, "The JsonSerializerContext 'GeneralContext' sets no PropertyNamingPolicy (JsonSerializerDefaults.General: names as declared), IncludeFields = true, DefaultIgnoreCondition = WhenWritingNull" + UnfollowedJsonOptionsAdvice));
+
+    private const string UnfollowedJsonOptionsAdvice = "; the generated TypeScript types describe the JSON of ASP.NET Core's web defaults (camelCase names, enums as numbers, no public fields), so if TypedSse serializes event payloads with this context or its options the client's types do not match the JSON. Keep the web defaults for payload types ([JsonSourceGenerationOptions(JsonSerializerDefaults.Web)], per-member attributes such as [JsonPropertyName] and [JsonConverter] are followed), or suppress TSSE016 if the context serves no event payloads";
+
+    [Fact]
+    public void Json_context_options_in_a_project_without_contracts_are_not_reported()
+    {
+        var run = GeneratorRunner.Run(Usings + """
+            [System.Text.Json.Serialization.JsonSourceGenerationOptions(UseStringEnumConverter = true)]
+            internal sealed class Context { }
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+    }
+
+    [Fact]
     public void Attribute_on_a_class_is_left_to_the_compiler()
     {
         // AttributeTargets.Interface already makes this error CS0592; the generator adds nothing and emits nothing.

@@ -111,6 +111,7 @@ control.MapPost("/mute", (string room) =>
     muted.ForEach(static b => b.Body.Mute());
     return Results.Ok(muted.Count);
 });
+control.MapGet("/json-shapes", () => JsonShapeSamples.All().ToList());
 control.MapGet("/streams", () => openStreams.Values.Order(StringComparer.Ordinal).ToList());
 control.MapGet("/connections", (string room, EventStreams streams) => streams["broad"].Connections.Count(c => RoomOf(c) == room));
 control.MapGet("/attempts", (string room) =>

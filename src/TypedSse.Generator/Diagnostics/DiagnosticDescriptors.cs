@@ -82,6 +82,11 @@ public static class DiagnosticDescriptors
         "Route constraint not built into ASP.NET Core",
         "The route constraint '{0}' of parameter '{1}' in '{2}' of '{3}' is not built into ASP.NET Core; unless the app registers it in RouteOptions.ConstraintMap (builder.Services.Configure<RouteOptions>(o => o.ConstraintMap[\"{0}\"] = typeof(...))), every request to the stream fails with 500. Register it, or fix the name, and suppress this warning with #pragma warning disable TSSE015 once it is registered");
 
+    public static readonly DiagnosticDescriptor UnfollowedJsonOptions = Warning(
+        "TSSE016",
+        "JSON options the TypeScript client does not follow",
+        "The JsonSerializerContext '{0}' sets {1}; the generated TypeScript types describe the JSON of ASP.NET Core's web defaults (camelCase names, enums as numbers, no public fields), so if TypedSse serializes event payloads with this context or its options the client's types do not match the JSON. Keep the web defaults for payload types ([JsonSourceGenerationOptions(JsonSerializerDefaults.Web)], per-member attributes such as [JsonPropertyName] and [JsonConverter] are followed), or suppress TSSE016 if the context serves no event payloads");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 

@@ -13,7 +13,10 @@ public sealed record TypeRef
     /// <summary>The value may be <c>null</c> (a nullable annotation, <c>Nullable&lt;T&gt;</c>, or a nullable-oblivious reference type).</summary>
     public bool IsNullable { get; init; }
 
-    /// <summary>For <see cref="TypeRefKind.Primitive"/>: how the value is written in JSON.</summary>
+    /// <summary>
+    /// For <see cref="TypeRefKind.Primitive"/>: how the value is written in JSON. A number written as a string
+    /// (<c>[JsonNumberHandling(WriteAsString)]</c>) is <see cref="JsonPrimitive.String"/> with its number format.
+    /// </summary>
     public JsonPrimitive? Primitive { get; init; }
 
     /// <summary>For primitives: what the JSON value stands for, for example <c>int32</c>, <c>date-time</c> or <c>uuid</c> (see <see cref="PrimitiveFormats"/>).</summary>
@@ -27,6 +30,9 @@ public sealed record TypeRef
 
     /// <summary>For a reference to an enum: its values are written as names (JsonStringEnumConverter on the enum or the property, or a dictionary key).</summary>
     public bool EnumAsString { get; init; }
+
+    /// <summary>For a floating-point number: <c>NaN</c> and the infinities are written as the strings <c>"NaN"</c>, <c>"Infinity"</c>, <c>"-Infinity"</c> (<c>[JsonNumberHandling(AllowNamedFloatingPointLiterals)]</c>).</summary>
+    public bool NamedFloatingPointLiterals { get; init; }
 
     public static TypeRef Any(bool isNullable = true) => new() { Kind = TypeRefKind.Any, IsNullable = isNullable };
 

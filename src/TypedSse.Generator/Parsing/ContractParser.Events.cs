@@ -162,7 +162,7 @@ internal sealed partial class ContractParser
                 CSharpType = parameter.Type.ToDisplayString(TypeFormat),
                 CSharpTypeOf = WithoutDynamic(parameter.Type).WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(TypeOfFormat),
                 Type = _types.MapParameter(parameter, display, methodLocation),
-                Documentation = DocComments.Parameter(method, parameter.Name, _cancellationToken),
+                Documentation = _docs.Parameter(method, parameter.Name),
             });
         }
 
@@ -176,7 +176,7 @@ internal sealed partial class ContractParser
             ReturnKind = returnKind ?? EventReturnKind.Task,
             Parameters = parameters.ToEquatableArray(),
             CancellationTokenParameter = cancellationToken,
-            Documentation = DocComments.Summary(method, _cancellationToken),
+            Documentation = _docs.Summary(method),
         };
 
         return (model, nameLocation);

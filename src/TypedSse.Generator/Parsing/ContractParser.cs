@@ -24,6 +24,7 @@ internal sealed partial class ContractParser
 
     private readonly List<DiagnosticInfo> _diagnostics = new();
     private readonly CancellationToken _cancellationToken;
+    private readonly DocComments _docs;
     private readonly PayloadTypeMapper _types;
 
     private readonly Compilation _compilation;
@@ -34,7 +35,8 @@ internal sealed partial class ContractParser
         _semanticModel = semanticModel;
         _compilation = semanticModel.Compilation;
         _cancellationToken = cancellationToken;
-        _types = new PayloadTypeMapper(_diagnostics, cancellationToken);
+        _docs = new DocComments(cancellationToken);
+        _types = new PayloadTypeMapper(_diagnostics, _docs, cancellationToken);
     }
 
     public static ContractResult? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
@@ -116,7 +118,7 @@ internal sealed partial class ContractParser
                 Route = route,
                 Events = events,
                 Types = _types.Types,
-                Documentation = DocComments.Summary(contract, _cancellationToken),
+                Documentation = _docs.Summary(contract),
             };
 
         return new ContractResult(model, diagnostics, new StreamNameUse(streamName, contract.ToDisplayString(), streamNameLocation));

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using System.Threading;
@@ -8,19 +9,35 @@ using Microsoft.CodeAnalysis;
 
 namespace TypedSse.Generator.Parsing;
 
-/// <summary>Reads XML doc comments as plain text for the model.</summary>
-internal static class DocComments
+/// <summary>
+/// Reads XML doc comments as plain text for the model. One reader serves one contract's parse and reads each symbol's
+/// comment once: a method's or a record's comment is asked for once per parameter.
+/// </summary>
+internal sealed class DocComments(CancellationToken cancellationToken)
 {
-    public static string? Summary(ISymbol symbol, CancellationToken cancellationToken) =>
-        Read(symbol, cancellationToken)?.Element("summary") is { } summary ? ToText(summary) : null;
+    private readonly Dictionary<ISymbol, XElement?> _read = new(SymbolEqualityComparer.Default);
+
+    public string? Summary(ISymbol symbol) =>
+        Read(symbol)?.Element("summary") is { } summary ? ToText(summary) : null;
 
     /// <summary>The <c>&lt;param&gt;</c> text of a method's parameter, or of a record's positional parameter.</summary>
-    public static string? Parameter(ISymbol owner, string parameterName, CancellationToken cancellationToken) =>
-        Read(owner, cancellationToken)?.Elements("param").FirstOrDefault(e => (string?)e.Attribute("name") == parameterName) is { } param
+    public string? Parameter(ISymbol owner, string parameterName) =>
+        Read(owner)?.Elements("param").FirstOrDefault(e => (string?)e.Attribute("name") == parameterName) is { } param
             ? ToText(param)
             : null;
 
-    private static XElement? Read(ISymbol symbol, CancellationToken cancellationToken)
+    private XElement? Read(ISymbol symbol)
+    {
+        if (!_read.TryGetValue(symbol, out var element))
+        {
+            element = Parse(symbol, cancellationToken);
+            _read.Add(symbol, element);
+        }
+
+        return element;
+    }
+
+    private static XElement? Parse(ISymbol symbol, CancellationToken cancellationToken)
     {
         // Without /doc the compiler does not parse doc comments (DocumentationMode.None), so fall back to the trivia.
         var xml = symbol.GetDocumentationCommentXml(cancellationToken: cancellationToken);

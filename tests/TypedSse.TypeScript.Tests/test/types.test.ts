@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { BroadEventsClient, Mood, type BroadEventsEvent, type Message } from "../generated/broad-events.js";
 import { ClockEventsClient } from "../generated/clock-events.js";
+import type { IgnoreConditions, IntBox, NumbersAsStrings, Pet, RenamedOverride, StringNumbers } from "../generated/json-shape-events.js";
 
 // These functions never run: tsc checks them when it compiles the tests, so a generated type that is too loose
 // (an unused @ts-expect-error) or too strict (an error) fails the build of the tests.
@@ -45,6 +46,29 @@ function misuse(client: BroadEventsClient): void {
   message.editedBy = null;
 }
 
+// What System.Text.Json never writes for the shapes of JsonShapes.cs (json-shapes.test.ts checks what it does write).
+function jsonShapes(): unknown[] {
+  // @ts-expect-error WhenReading: always written, so never missing
+  const missingNote: IgnoreConditions = {};
+  // @ts-expect-error WhenWriting: never written
+  const written: IgnoreConditions = { note: null, writeOnly: "x" };
+  // @ts-expect-error WriteAsString: a number is written as a string
+  const number: NumbersAsStrings = { count: 5, maybe: null, totals: [], rates: {}, ratio: 0, readLeniently: 1 };
+  // @ts-expect-error AllowReadingFromString only reads: written as a number
+  const readAsString: NumbersAsStrings = { count: "5", maybe: null, totals: [], rates: {}, ratio: 0, readLeniently: "1" };
+  // @ts-expect-error WriteAsString on the type: its numbers are strings
+  const typeLevel: StringNumbers = { count: 5, price: "1", plain: 3, nested: { width: 1, height: 2 } };
+  // @ts-expect-error a renamed override is written under both names
+  const oneName: RenamedOverride = { title: "t" };
+  // @ts-expect-error a case with a discriminator must have its own members
+  const catWithoutPurrs: Pet = { $type: "cat", name: "tom" };
+  // @ts-expect-error a case without a discriminator is never written with one
+  const birdWithType: Pet = { $type: "bird", name: "b", sings: true };
+  // @ts-expect-error the int behind Box<int>'s T? is never null
+  const nullBox: IntBox = { value: null, extra: 1 };
+  return [missingNote, written, number, readAsString, typeLevel, oneName, catWithoutPurrs, birdWithType, nullBox];
+}
+
 function narrow(event: BroadEventsEvent): string {
   switch (event.type) {
     case "userJoined":
@@ -61,4 +85,5 @@ function narrow(event: BroadEventsEvent): string {
 test("the generated types accept what the contract allows and reject the rest (checked by tsc)", () => {
   assert.equal(typeof misuse, "function");
   assert.equal(typeof narrow, "function");
+  assert.equal(typeof jsonShapes, "function");
 });

@@ -74,6 +74,7 @@ internal sealed class TypeScriptTypes
         {
             TypeRefKind.Primitive => type.Primitive switch
             {
+                JsonPrimitive.Number when type.NamedFloatingPointLiterals => "number | \"NaN\" | \"Infinity\" | \"-Infinity\"",
                 JsonPrimitive.Number => "number",
                 JsonPrimitive.Boolean => "boolean",
                 _ => "string",
@@ -172,7 +173,7 @@ internal sealed class TypeScriptTypes
             var cases = polymorphism.DerivedTypes.Select(derived => DerivedCase(type, baseName, polymorphism.DiscriminatorPropertyName, derived, parameters)).ToList();
             if (!type.IsAbstract && !polymorphism.DerivedTypes.Any(d => d.Type.Name == type.Id))
             {
-                cases.Add(baseName + parameters);
+                cases.Add(WithoutDiscriminator(polymorphism.DiscriminatorPropertyName, baseName + parameters));
             }
 
             for (var i = 0; i < cases.Count; i++)
@@ -201,12 +202,17 @@ internal sealed class TypeScriptTypes
         var shape = derived.Type.Name == type.Id ? baseName + parameters : DerivedShape(derived.Type);
         if (derived.Discriminator is not { } discriminator)
         {
-            return shape;
+            return WithoutDiscriminator(discriminatorProperty, shape);
         }
 
         var value = derived.DiscriminatorIsNumber ? discriminator : Literal(discriminator);
         return $"({{ {PropertyKey(discriminatorProperty)}: {value} }} & {shape})";
     }
+
+    // A value written without a discriminator has none: otherwise a value that names another case's discriminator
+    // but lacks that case's members would pass as this one.
+    private static string WithoutDiscriminator(string discriminatorProperty, string shape) =>
+        $"({{ {PropertyKey(discriminatorProperty)}?: never }} & {shape})";
 
     // A derived type that is polymorphic itself is written here with its own properties only.
     private string DerivedShape(TypeRef derived) =>
