@@ -91,6 +91,44 @@ public sealed class EventStream
     public ValueTask<HistoryRead> ReadHistoryAsync(long lastEventId, CancellationToken cancellationToken = default) =>
         _history.ReadAfterAsync(Name, lastEventId, cancellationToken);
 
+    /// <summary>
+    /// Reads the stream's position: the id of its newest event (before the first, where its ids start), as a client
+    /// sends it to read what comes after. The history answers, so every instance of the app agrees.
+    /// </summary>
+    public async ValueTask<string> ReadPositionAsync(CancellationToken cancellationToken = default) =>
+        (await _history.ReadLatestEventIdAsync(Name, cancellationToken).ConfigureAwait(false))
+        .ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Takes a snapshot of the application's state that a client can follow with this stream: reads the position
+    /// first, then the state, so no event after the position is missing from what the client applies. An event
+    /// published while the state was read can be both in the state and after the position: apply events by key (a
+    /// message by its id, a member by name), so applying one twice changes nothing.
+    /// </summary>
+    /// <param name="readState">Reads the state; called once, after the position was read.</param>
+    /// <param name="cancellationToken">Cancels reading the position.</param>
+    /// <example>
+    /// <code>
+    /// app.MapGet("/api/rooms", (IEventStream&lt;ILobbyEvents&gt; lobby, ChatRooms rooms) =&gt; lobby.Stream.SnapshotAsync(rooms.List));
+    /// </code>
+    /// </example>
+    public async ValueTask<EventSnapshot<T>> SnapshotAsync<T>(Func<T> readState, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(readState);
+        string position = await ReadPositionAsync(cancellationToken).ConfigureAwait(false);
+        return new EventSnapshot<T>(position, readState());
+    }
+
+    /// <summary>Takes a snapshot whose state is read asynchronously, for example from a database; see <see cref="SnapshotAsync{T}(Func{T}, CancellationToken)"/>.</summary>
+    /// <param name="readState">Reads the state; called once, after the position was read, with <paramref name="cancellationToken"/>.</param>
+    /// <param name="cancellationToken">Cancels reading the position and the state.</param>
+    public async ValueTask<EventSnapshot<T>> SnapshotAsync<T>(Func<CancellationToken, ValueTask<T>> readState, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(readState);
+        string position = await ReadPositionAsync(cancellationToken).ConfigureAwait(false);
+        return new EventSnapshot<T>(position, await readState(cancellationToken).ConfigureAwait(false));
+    }
+
     /// <summary>Closes a connection of this instance; its client reconnects. Returns false if there is no such connection.</summary>
     public bool CloseConnection(string connectionId)
     {

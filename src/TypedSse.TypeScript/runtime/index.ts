@@ -42,3 +42,10 @@ export {
 } from "./errors.js";
 export { EventStreamParser, type EventStreamParserOptions, type ServerSentEvent } from "./parser.js";
 export { parseEventData } from "./payload.js";
+export {
+  fetchSnapshot,
+  SnapshotStream,
+  type EventSnapshot,
+  type SnapshotStreamClient,
+  type SnapshotStreamOptions,
+} from "./snapshot.js";
