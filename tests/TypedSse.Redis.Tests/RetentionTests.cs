@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using TypedSse.History;
 using TypedSse.Redis.Tests.Infrastructure;
-using TypedSse.Runtime.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace TypedSse.Redis.Tests;
@@ -44,7 +44,7 @@ public sealed class RetentionTests(RedisServer redis, ITestOutputHelper output)
     public async Task Trimming_by_age_empties_the_history_but_keeps_the_ids_known()
     {
         // Ages follow the app's clock, which the test moves.
-        var time = new ManualTime(new DateTimeOffset(2026, 4, 1, 9, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 4, 1, 9, 0, 0, TimeSpan.Zero));
         await using var a = await RedisApps.StartAsync(redis, RedisApps.NewPrefix(), output, "a", options =>
         {
             options.HistorySize = null;
@@ -59,7 +59,7 @@ public sealed class RetentionTests(RedisServer redis, ITestOutputHelper output)
         var young = await chat.ReadHistoryAsync(first - 1);
         Assert.Equal(HistoryReadStatus.Complete, young.Status);
         Assert.Equal([first, last], young.Events.Select(e => e.Id));
-        Assert.Equal(time.Now - TimeSpan.FromMinutes(10), young.Events[0].Timestamp);
+        Assert.Equal(time.GetUtcNow() - TimeSpan.FromMinutes(10), young.Events[0].Timestamp);
 
         time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.Equal(HistoryReadStatus.Gap, (await chat.ReadHistoryAsync(first - 1)).Status);
