@@ -456,6 +456,24 @@ describe("samples/Chat: one event-stream connection per browser", { timeout: 12 
     }
   });
 
+  test("signing out in a tab that does not hold the connection ends the user's streams: the leading tab signs out at once", { timeout: TEST_TIMEOUT_MS }, async () => {
+    await noConnections();
+    const context = await newContext();
+    try {
+      const leader = await openChat(context, { url, room: "sign-out", name: "sam" });
+      const other = await openChat(context, { url, room: "sign-out" });
+      await until(async () => (await serverState(url)).eventStreamConnections === 1, "one shared connection");
+
+      // The leading tab's connection was authorized by the cookie that the other tab now clears: the server closes
+      // it (typedsse:close), it reconnects without the cookie, the inbox is refused with 401, and the tab signs out.
+      await other.locator("#sign-out").click();
+      await until(() => leader.evaluate(() => document.body.dataset.view === "sign-in"), "the leading tab to sign out");
+      await until(async () => (await serverState(url)).subscriptions.inboxes === 0, "no inbox left on the server");
+    } finally {
+      await context.close();
+    }
+  });
+
   function newContext() {
     return browser.newContext({ viewport: { width: 1280, height: 760 } });
   }

@@ -2,6 +2,7 @@ using System.Data;
 using Npgsql;
 using NpgsqlTypes;
 using TypedSse.History;
+using TypedSse.PostgreSql.Delivery;
 using TypedSse.PostgreSql.Schema;
 
 namespace TypedSse.PostgreSql.Events;
@@ -87,6 +88,28 @@ internal sealed class PostgreSqlEventLog(EventLogDatabase database, TimeProvider
                     : $"Stream '{draft.Stream}': the event was not published because the PostgreSQL backplane could not write it to the database. {ex.Message}",
                     ex);
             }
+        }
+    }
+
+    /// <summary>Announces a sign-out on the close channel; every instance's listener closes the user's connections.</summary>
+    public async ValueTask CloseUserAsync(string userId, string reason, CancellationToken cancellationToken)
+    {
+        string payload = CloseUserNotice.Format(userId, reason);
+        if (System.Text.Encoding.UTF8.GetByteCount(payload) >= CloseUserNotice.MaxPayloadBytes)
+        {
+            throw new PostgreSqlBackplaneException(
+                $"The user id and reason of a CloseUserAsync take over {CloseUserNotice.MaxPayloadBytes} bytes, more than a PostgreSQL notification carries; use a shorter user id.");
+        }
+        try
+        {
+            await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand(_sql.NotifyCloseUser, connection) { Parameters = { Text(_sql.CloseUserChannel), Text(payload) } };
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new PostgreSqlBackplaneException(
+                $"The streams of user \"{userId}\" were closed on this instance, but the PostgreSQL backplane could not tell the other instances. {ex.Message}", ex);
         }
     }
 

@@ -9,6 +9,7 @@ internal sealed class EventLogSql
         string s = $"\"{schema}\"";
         Schema = schema;
         Channel = $"{schema}_events";
+        CloseUserChannel = $"{schema}_close_user";
         SchemaLockKey = $"typedsse:{schema}:schema";
         StreamLockKey = $"typedsse:{schema}:stream";
         PruneLockKey = $"typedsse:{schema}:prune";
@@ -108,6 +109,11 @@ internal sealed class EventLogSql
 
     public string Channel { get; }
 
+    /// <summary>Where a sign-out is announced to every instance; the payload is the user id and the reason.</summary>
+    public string CloseUserChannel { get; }
+
+    public string NotifyCloseUser => "SELECT pg_notify($1, $2)";
+
     public string SchemaLockKey { get; }
 
     public string StreamLockKey { get; }
@@ -144,5 +150,5 @@ internal sealed class EventLogSql
 
     public string Prune { get; }
 
-    public string Listen => $"LISTEN \"{Channel}\"";
+    public string Listen => $"LISTEN \"{Channel}\"; LISTEN \"{CloseUserChannel}\"";
 }
