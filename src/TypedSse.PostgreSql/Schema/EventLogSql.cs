@@ -80,15 +80,18 @@ internal sealed class EventLogSql
         // Deletes a prefix of each stream (every id up to a cut, at most $4 events of each), so "pruned_through" stays the one id below which
         // replay has a gap; the delete and the watermark commit together, so no reader sees one without the other.
         Prune = $"""
-            WITH cut AS (
-                SELECT st.name, LEAST(GREATEST(
+            WITH wanted AS (
+                SELECT st.name, GREATEST(
                     (SELECT max(e.id) FROM {s}.events e WHERE e.stream = st.name AND e.created_at < $3::timestamptz - $1::interval),
                     CASE WHEN $2::int IS NOT NULL THEN
                         (SELECT e.id FROM {s}.events e WHERE e.stream = st.name ORDER BY e.id DESC OFFSET $2::int LIMIT 1)
-                    END),
-                    -- At most $4 events per stream per statement, so a backlog is deleted in bounded steps.
-                    (SELECT e.id FROM {s}.events e WHERE e.stream = st.name ORDER BY e.id OFFSET $4::int - 1 LIMIT 1)) AS through
+                    END) AS through
                 FROM {s}.streams st
+            ), cut AS (
+                -- At most $4 events per stream per statement, so a backlog is deleted in bounded steps.
+                SELECT w.name, LEAST(w.through,
+                    (SELECT e.id FROM {s}.events e WHERE e.stream = w.name ORDER BY e.id OFFSET $4::int - 1 LIMIT 1)) AS through
+                FROM wanted w WHERE w.through IS NOT NULL
             ), pruned AS (
                 DELETE FROM {s}.events e USING cut
                 WHERE e.stream = cut.name AND e.id <= cut.through
