@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
 namespace TypedSse.Client;
@@ -46,6 +47,18 @@ public sealed class EventStreamClientOptions
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(SerializerOptions, nameof(SerializerOptions));
+        if (SerializerOptions.TypeInfoResolver is null)
+        {
+            if (!JsonSerializer.IsReflectionEnabledByDefault)
+            {
+                throw new InvalidOperationException(
+                    "EventStreamClientOptions.SerializerOptions has no TypeInfoResolver, and reflection-based serialization is off (Native AOT or trimming): " +
+                    "set SerializerOptions = new(JsonSerializerDefaults.Web) { TypeInfoResolver = YourJsonSerializerContext.Default } with a context that includes every payload type.");
+            }
+
+            PopulateReflectionResolver(SerializerOptions);
+        }
+
         if (RetryDelay < TimeSpan.Zero || MaxRetryDelay < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(RetryDelay), $"RetryDelay ({RetryDelay}) and MaxRetryDelay ({MaxRetryDelay}) must not be negative.");
@@ -55,4 +68,10 @@ public sealed class EventStreamClientOptions
             throw new ArgumentOutOfRangeException(nameof(KeepAliveTimeoutFactor), KeepAliveTimeoutFactor, "KeepAliveTimeoutFactor must be at least 1: a smaller one drops connections between two pings.");
         }
     }
+
+    // As JsonSerializer does on first use. Only reached when JsonSerializer.IsReflectionEnabledByDefault, a feature
+    // switch that trimming and Native AOT turn off.
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Guarded by JsonSerializer.IsReflectionEnabledByDefault.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Guarded by JsonSerializer.IsReflectionEnabledByDefault.")]
+    private static void PopulateReflectionResolver(JsonSerializerOptions options) => options.MakeReadOnly(populateMissingResolver: true);
 }
