@@ -21,9 +21,16 @@ public static partial class ChatApi
 
         api.MapGet("/session", (ClaimsPrincipal user) => new Session(NameOf(user)));
         api.MapPost("/session", SignInAsync);
-        api.MapDelete("/session", async (HttpContext context) =>
+        api.MapDelete("/session", async (HttpContext context, EventStreams streams) =>
         {
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            // The event streams were authorized by the cookie just cleared: end them, in every tab (and, with the
+            // PostgreSQL backplane, on every instance). They reconnect without the cookie, so the inbox is refused
+            // with 401 and the page's other tabs sign out too.
+            if (NameOf(context.User) is { } name)
+            {
+                await streams.CloseUserAsync(name, "signed-out");
+            }
             return TypedResults.NoContent();
         });
 

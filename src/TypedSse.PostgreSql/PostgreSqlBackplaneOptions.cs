@@ -30,6 +30,12 @@ public sealed class PostgreSqlBackplaneOptions
     public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
+    /// The most events of one stream that one pruning statement deletes; a larger backlog is deleted in several short
+    /// transactions. Default 10,000.
+    /// </summary>
+    public int PruneBatchSize { get; set; } = 10_000;
+
+    /// <summary>
     /// How long to wait before reconnecting after the database connection is lost, and between retries of a read that
     /// failed. Default 2 seconds.
     /// </summary>

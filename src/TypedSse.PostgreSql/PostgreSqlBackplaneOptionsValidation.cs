@@ -45,6 +45,10 @@ internal sealed class PostgreSqlBackplaneOptionsValidation : IValidateOptions<Po
         {
             failures.Add($"ReconnectDelay is {options.ReconnectDelay}; use a positive delay of at most {int.MaxValue} ms (the default is 2 seconds).");
         }
+        if (options.PruneBatchSize < 1)
+        {
+            failures.Add($"PruneBatchSize is {options.PruneBatchSize}; use a positive count (the default is 10000).");
+        }
         if (options.ReadBatchSize < 1)
         {
             failures.Add($"ReadBatchSize is {options.ReadBatchSize}; use a positive count (the default is 1000).");

@@ -219,6 +219,43 @@ describe("samples/Chat: one event-stream connection per browser", { timeout: 12 
     }
   });
 
+  test("a leading tab that crashes (no goodbye, no pagehide): the other tab takes over and loses nothing", { timeout: TEST_TIMEOUT_MS }, async () => {
+    await noConnections();
+    const context = await newContext();
+    try {
+      const requests = eventStreamRequests(context);
+      const leader = await openChat(context, { url, room: "crash-x", name: "fay" });
+      const follower = await openChat(context, { url, room: "crash-x" });
+      await until(async () => (await serverState(url)).eventStreamConnections === 1, "one connection for the two tabs");
+      assert.ok(requests.every((request) => request.page === leader));
+
+      const erin = await apiSession(url, "erin");
+      const publish = async (from, to) => {
+        for (let n = from; n <= to; n++) {
+          await erin.post("crash-x", `crash ${n} @fay`);
+        }
+      };
+      await publish(1, 5);
+      await until(async () => numbered(await roomTexts(follower), "crash").length === 5, "the first messages in the follower");
+
+      // The renderer dies: the browser frees its Web Lock, and nothing of the page runs to say goodbye.
+      const cdp = await context.newCDPSession(leader);
+      void cdp.send("Page.crash").catch(() => {});
+      await publish(6, 10);
+      await until(() => requests.find((request) => request.page === follower), "the follower to connect");
+      await publish(11, 15);
+
+      await until(async () => numbered(await roomTexts(follower), "crash").length >= 15 && numbered(await inboxTexts(follower), "crash").length >= 15,
+        "every message in the follower");
+      assert.deepEqual(numbered(await roomTexts(follower), "crash"), range(1, 15), "the room's messages, each once");
+      assert.deepEqual(numbered(await inboxTexts(follower), "crash"), range(1, 15), "the mentions, each once");
+      assert.ok(!(await received(follower)).some((event) => event.type === "typedsse:reset"), "a stream was reset");
+      await until(async () => (await serverState(url)).eventStreamConnections === 1, "the crashed tab's connection gone, the follower's open");
+    } finally {
+      await context.close();
+    }
+  });
+
   test("a browser's own EventSource on the multiplexed URL, cut by the server, resumes every subscription exactly", { timeout: TEST_TIMEOUT_MS }, async () => {
     await noConnections();
     const context = await newContext();
@@ -247,7 +284,6 @@ describe("samples/Chat: one event-stream connection per browser", { timeout: 12 
       await publish(1, 10);
       await until(async () => (await roomNumbers(1)).length + (await roomNumbers(2)).length === 10 && (await lobbyNumbers()).length === 10,
         "the first ten messages");
-      const lastIdBeforeCut = (await stream.events()).at(-1).id;
 
       // Hold the browser's reconnect back until more was published, so that those events can only come by replay.
       let release;
@@ -258,6 +294,8 @@ describe("samples/Chat: one event-stream connection per browser", { timeout: 12 
       });
       await cutConnection(url, hello.subscriptions[0].connectionId);
       await until(() => stream.counts().then((counts) => counts.errors === 1 && counts.readyState === 0), "the EventSource to see the cut");
+      // Read once the stream is cut, not before: a lobby event (a leave from an earlier test's tab) may still arrive.
+      const lastIdBeforeCut = (await stream.events()).at(-1).id;
       await publish(11, 20);
       release();
       await until(() => stream.hellos().then((hellos) => hellos.length === 2), "the browser to reconnect");
@@ -350,13 +388,16 @@ describe("samples/Chat: one event-stream connection per browser", { timeout: 12 
     }
   });
 
-  test("switching rooms 100 times during a steady publish loses and repeats nothing on the lobby and the inbox", { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  test("switching rooms 100 times during a steady publish loses and repeats nothing on the lobby and the inbox", { timeout: 5 * PATIENCE_MS }, async (t) => {
     await noConnections();
     const context = await newContext();
     let switching = true;
     let publishing;
     try {
       const tab = await openChat(context, { url, room: "switch-a", name: "gina" });
+      const pageErrors = [];
+      tab.on("pageerror", (error) => pageErrors.push(error.message));
+      tab.on("console", (message) => message.type() === "error" && pageErrors.push(message.text()));
       const erin = await apiSession(url, "erin");
       let published = 0;
       const post = () => erin.post("steady", `steady ${++published} @gina`);
@@ -367,28 +408,20 @@ describe("samples/Chat: one event-stream connection per browser", { timeout: 12 
       })();
       await until(async () => numbered(await inboxTexts(tab), "steady").length >= 3, "the first messages");
 
+      // One switch at a time from here, so that a switch that never opens says which one and in what state.
       const started = Date.now();
-      await tab.evaluate(async ({ count, patienceMs }) => {
-        const opened = (room, i) => new Promise((resolve, reject) => {
-          const giveUp = Date.now() + patienceMs;
-          const check = () => {
-            const status = document.getElementById("connection-room").dataset.status;
-            if (document.getElementById("room-name").textContent === `#${room}` && status === "open") {
-              resolve();
-            } else if (Date.now() > giveUp) {
-              reject(new Error(`switch ${i}: #${room}'s stream is still ${status} after ${patienceMs} ms`));
-            } else {
-              setTimeout(check, 5);
-            }
-          };
-          check();
-        });
-        for (let i = 1; i <= count; i++) {
-          const room = i % 2 === 1 ? "switch-b" : "switch-a";
-          location.hash = room;
-          await opened(room, i);
-        }
-      }, { count: 100, patienceMs: PATIENCE_MS / 2 });
+      for (let i = 1; i <= 100; i++) {
+        const room = i % 2 === 1 ? "switch-b" : "switch-a";
+        await tab.evaluate((name) => { location.hash = name; }, room);
+        await tab.waitForFunction((name) => document.getElementById("room-name").textContent === `#${name}`
+          && document.getElementById("connection-room").dataset.status === "open", room, { polling: 10, timeout: PATIENCE_MS / 2 })
+          .catch(async (error) => {
+            const shown = await tab.evaluate(() => ({
+              hash: location.hash, name: document.getElementById("room-name").textContent, status: document.getElementById("connection-room").dataset.status,
+            }));
+            throw new Error(`switch ${i} to #${room}: after ${PATIENCE_MS / 2} ms the page at ${shown.hash} shows ${shown.name}, whose stream is ${shown.status}; page errors: ${JSON.stringify(pageErrors)} (${error.message})`);
+          });
+      }
       t.diagnostic(`100 room switches, each until the new room's stream was open, took ${Date.now() - started} ms`);
       switching = false;
       await publishing;
@@ -398,7 +431,12 @@ describe("samples/Chat: one event-stream connection per browser", { timeout: 12 
       }
 
       await until(async () => numbered(await inboxTexts(tab), "steady").length >= published
-        && numbered(await lobbyTexts(tab, "steady"), "steady").length >= published, "every message in the lobby and the inbox");
+        && numbered(await lobbyTexts(tab, "steady"), "steady").length >= published, "every message in the lobby and the inbox")
+        .catch(async (error) => {
+          throw new Error(`${error.message}: the inbox ${gaps(numbered(await inboxTexts(tab), "steady"), published)}; `
+            + `the lobby ${gaps(numbered(await lobbyTexts(tab, "steady"), "steady"), published)}; `
+            + `${(await received(tab)).filter((event) => event.type === "typedsse:reset").map((event) => `a reset of ${event.stream}`).join(", ") || "no reset"}`);
+        });
       assert.deepEqual(numbered(await inboxTexts(tab), "steady"), range(1, published), "the inbox, each mention once");
       assert.deepEqual(numbered(await lobbyTexts(tab, "steady"), "steady"), range(1, published), "the lobby, each update once");
       const events = await received(tab);
@@ -414,6 +452,24 @@ describe("samples/Chat: one event-stream connection per browser", { timeout: 12 
     } finally {
       switching = false;
       await publishing?.catch(() => {});
+      await context.close();
+    }
+  });
+
+  test("signing out in a tab that does not hold the connection ends the user's streams: the leading tab signs out at once", { timeout: TEST_TIMEOUT_MS }, async () => {
+    await noConnections();
+    const context = await newContext();
+    try {
+      const leader = await openChat(context, { url, room: "sign-out", name: "sam" });
+      const other = await openChat(context, { url, room: "sign-out" });
+      await until(async () => (await serverState(url)).eventStreamConnections === 1, "one shared connection");
+
+      // The leading tab's connection was authorized by the cookie that the other tab now clears: the server closes
+      // it (typedsse:close), it reconnects without the cookie, the inbox is refused with 401, and the tab signs out.
+      await other.locator("#sign-out").click();
+      await until(() => leader.evaluate(() => document.body.dataset.view === "sign-in"), "the leading tab to sign out");
+      await until(async () => (await serverState(url)).subscriptions.inboxes === 0, "no inbox left on the server");
+    } finally {
       await context.close();
     }
   });
@@ -447,6 +503,13 @@ async function inRoom(page, room) {
 }
 
 const roomTexts = async (page) => (await received(page)).filter((event) => event.stream === "room" && event.type === "messagePosted").map((event) => event.data.text);
+/** What a list of the numbers 1..`count` lacks and repeats. */
+function gaps(numbers, count) {
+  const missing = range(1, count).filter((n) => !numbers.includes(n));
+  const repeated = [...new Set(numbers.filter((n, i) => numbers.indexOf(n) !== i))];
+  return `lacks [${missing.join(", ")}] and repeats [${repeated.join(", ")}] of 1..${count}`;
+}
+
 const inboxTexts = async (page) => (await received(page)).filter((event) => event.stream === "inbox" && event.type === "mentioned").map((event) => event.data.text);
 const lobbyTexts = async (page, room) => (await received(page))
   .filter((event) => event.stream === "lobby" && event.type === "roomUpdated" && event.data.name === room)

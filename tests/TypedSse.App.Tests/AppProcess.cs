@@ -33,6 +33,9 @@ internal sealed partial class AppProcess : IAsyncDisposable
     /// <summary>The app's address, once it listens.</summary>
     public Uri Url { get; private set; } = null!;
 
+    /// <summary>Whether the app's process has ended.</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Every line the app printed so far.</summary>
     public IReadOnlyList<string> Lines
     {
@@ -51,6 +54,22 @@ internal sealed partial class AppProcess : IAsyncDisposable
         var assembly = Path.Combine(DotNet.RepositoryRoot, "tests", "TypedSse.TestApp", "bin", DotNet.Configuration, "net10.0", "TypedSse.TestApp.dll");
         Assert.True(File.Exists(assembly), $"The test app is not built: {assembly} is missing. Build tests/TypedSse.App.Tests first.");
         return StartAsync(DotNet.StartInfo(Path.GetDirectoryName(assembly)!, null, [assembly, .. CommonArguments, .. arguments]), output);
+    }
+
+    /// <summary>The managed app under a file descriptor limit of its own (<c>ulimit -n</c>), set by the shell that starts it.</summary>
+    public static Task<AppProcess> StartManagedAsync(int descriptorLimit, ITestOutputHelper output, params string[] arguments)
+    {
+        var assembly = Path.Combine(DotNet.RepositoryRoot, "tests", "TypedSse.TestApp", "bin", DotNet.Configuration, "net10.0", "TypedSse.TestApp.dll");
+        Assert.True(File.Exists(assembly), $"The test app is not built: {assembly} is missing. Build tests/TypedSse.App.Tests first.");
+        var start = DotNet.StartInfo(Path.GetDirectoryName(assembly)!, null, [assembly, .. CommonArguments, .. arguments]);
+        var dotnetArguments = start.ArgumentList.ToArray();
+        start.FileName = "/bin/sh";
+        start.ArgumentList.Clear();
+        foreach (var argument in (string[])["-c", "ulimit -n \"$0\" && exec dotnet \"$@\"", descriptorLimit.ToString(System.Globalization.CultureInfo.InvariantCulture), .. dotnetArguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+        return StartAsync(start, output);
     }
 
     /// <summary>A native executable, as published with PublishAot.</summary>

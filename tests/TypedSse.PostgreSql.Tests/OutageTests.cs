@@ -16,7 +16,7 @@ public sealed class OutageTests(PostgresServer postgres, ITestOutputHelper outpu
         Action<PostgreSqlBackplaneOptions> slowToReconnect = options => options.ReconnectDelay = TimeSpan.FromSeconds(2);
         await using var a = await AppInstance.StartAsync(postgres.ConnectionString, schema, output, "a", slowToReconnect);
         await using var b = await AppInstance.StartAsync(postgres.ConnectionString, schema, output, "b", slowToReconnect);
-        using var metricsOfB = new MetricsRecorder(b);
+        using var metricsOfB = new MetricsRecorder(b.MeterFactory, "TypedSse.PostgreSql");
         await using var onA = await a.ConnectAsync("chat");
         await using var onB = await b.ConnectAsync("chat");
 

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 using TypedSse.History;
 using TypedSse.PostgreSql.Retention;
-using TypedSse.Runtime.Tests.Infrastructure;
 using TypedSse.PostgreSql.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -51,7 +51,7 @@ public sealed class RetentionTests(PostgresServer postgres, ITestOutputHelper ou
     {
         // Ages follow the app's clock, which the test moves; the pruner's own timer is an hour away, so the test
         // prunes when it chooses.
-        var time = new ManualTime(new DateTimeOffset(2026, 4, 1, 9, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 4, 1, 9, 0, 0, TimeSpan.Zero));
         await using var a = await AppInstance.StartAsync(postgres.ConnectionString, TestSchemas.New(), output, "a", options =>
         {
             options.HistorySize = null;
@@ -69,7 +69,7 @@ public sealed class RetentionTests(PostgresServer postgres, ITestOutputHelper ou
         var young = await chat.ReadHistoryAsync(first - 1);
         Assert.Equal(HistoryReadStatus.Complete, young.Status);
         Assert.Equal([first, last], young.Events.Select(e => e.Id));
-        Assert.All(young.Events, e => Assert.Equal(time.Now - TimeSpan.FromMinutes(10), e.Timestamp));
+        Assert.All(young.Events, e => Assert.Equal(time.GetUtcNow() - TimeSpan.FromMinutes(10), e.Timestamp));
 
         time.Advance(TimeSpan.FromSeconds(1));
         // Another instance's pruner (or this one's first run) may hold the try-lock; prune until one run has seen the new time.
@@ -83,5 +83,34 @@ public sealed class RetentionTests(PostgresServer postgres, ITestOutputHelper ou
         Assert.Equal(HistoryReadStatus.Complete, fromLast.Status);
         Assert.Empty(fromLast.Events);
         Assert.Equal(last, fromLast.LatestEventId);
+    }
+
+    [Fact]
+    public async Task A_backlog_is_pruned_in_bounded_statements()
+    {
+        await using var a = await AppInstance.StartAsync(postgres.ConnectionString, TestSchemas.New(), output, "a", options =>
+        {
+            options.HistorySize = 5;
+            options.PruneBatchSize = 4;
+            options.PruneInterval = TimeSpan.FromHours(1);
+        });
+        var pruner = a.Services.GetServices<IHostedService>().OfType<HistoryPruner>().Single();
+        var ids = new List<long>();
+        for (int i = 0; i < 20; i++)
+        {
+            ids.Add(await a.PublishAsync("chat", $"{i}"));
+        }
+        var chat = a.Streams["chat"];
+
+        // The pruner's run at start (on an empty log) may still hold the try-lock: then a batch deletes nothing.
+        long firstBatch = 0;
+        await Eventually.TrueAsync(async () => (firstBatch = await pruner.PruneBatchAsync(CancellationToken.None)) > 0, "a batch to prune");
+        Assert.Equal(4, firstBatch);
+        Assert.Equal(HistoryReadStatus.Gap, (await chat.ReadHistoryAsync(ids[2])).Status);
+        Assert.Equal(HistoryReadStatus.Complete, (await chat.ReadHistoryAsync(ids[3])).Status);
+
+        Assert.Equal(11, await pruner.PruneAsync(CancellationToken.None));
+        Assert.Equal(HistoryReadStatus.Gap, (await chat.ReadHistoryAsync(ids[13])).Status);
+        Assert.Equal(ids[15..], (await chat.ReadHistoryAsync(ids[14])).Events.Select(e => e.Id));
     }
 }

@@ -14,7 +14,7 @@ public sealed class ScaleOutTests(PostgresServer postgres, ITestOutputHelper out
         string schema = TestSchemas.New();
         await using var a = await AppInstance.StartAsync(postgres.ConnectionString, schema, output, "a");
         await using var b = await AppInstance.StartAsync(postgres.ConnectionString, schema, output, "b");
-        using var metrics = new MetricsRecorder(b);
+        using var metrics = new MetricsRecorder(b.MeterFactory, "TypedSse.PostgreSql");
 
         var published = new List<long>();
         await using (var onA = await a.ConnectAsync("chat"))
@@ -143,35 +143,4 @@ public sealed class ScaleOutTests(PostgresServer postgres, ITestOutputHelper out
         Assert.Contains("topic", error.Message, StringComparison.Ordinal);
         Assert.Contains("user", error.Message, StringComparison.Ordinal);
     }
-}
-
-/// <summary>Records the TypedSse.PostgreSql measurements of one app instance.</summary>
-internal sealed class MetricsRecorder : IDisposable
-{
-    private readonly MeterListener _listener = new();
-    private readonly ConcurrentDictionary<string, (long Count, double Sum)> _totals = new();
-
-    public MetricsRecorder(AppInstance instance)
-    {
-        var scope = instance.MeterFactory;
-        _listener.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter.Name == "TypedSse.PostgreSql" && ReferenceEquals(instrument.Meter.Scope, scope))
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => Add(instrument.Name, value));
-        _listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => Add(instrument.Name, value));
-        _listener.Start();
-    }
-
-    public long Count(string instrument) => _totals.GetValueOrDefault(instrument).Count;
-
-    public double Sum(string instrument) => _totals.GetValueOrDefault(instrument).Sum;
-
-    private void Add(string instrument, double value) =>
-        _totals.AddOrUpdate(instrument, (1, value), (_, total) => (total.Count + 1, total.Sum + value));
-
-    public void Dispose() => _listener.Dispose();
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using TypedSse.Framing;
 using TypedSse.Runtime.Tests.Infrastructure;
 
@@ -231,7 +232,7 @@ public class FramingTests
     [Fact]
     public async Task The_wire_bytes_of_a_session_match_the_golden_file()
     {
-        var time = new ManualTime(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
         await using var host = await StreamHost.StartAsync(
             app => app.MapEventStream("/events", "s"),
             options => options.RetryInterval = TimeSpan.FromMilliseconds(2500),
@@ -248,7 +249,7 @@ public class FramingTests
         string wire = await new StreamReader(body, Encoding.UTF8).ReadToEndAsync().WaitAsync(Wait.Long);
 
         Golden.Match("session.txt", wire.Replace(ExtractConnectionId(wire), "<connection>"));
-        Assert.Equal(time.Now.ToUnixTimeMilliseconds() * 1000, first);
+        Assert.Equal(time.GetUtcNow().ToUnixTimeMilliseconds() * 1000, first);
     }
 
     private static string ExtractConnectionId(string wire)

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using TypedSse.History;
 using TypedSse.Runtime.Tests.Infrastructure;
 
@@ -13,10 +14,10 @@ public class HistoryTests
         public void Deliver(StreamEvent streamEvent) => Delivered.Add(streamEvent);
     }
 
-    private static (InMemoryEventLog Log, RecordingSink Sink, ManualTime Time) Create(int size = 3, TimeSpan? maxAge = null)
+    private static (InMemoryEventLog Log, RecordingSink Sink, FakeTimeProvider Time) Create(int size = 3, TimeSpan? maxAge = null)
     {
         var sink = new RecordingSink();
-        var time = new ManualTime(new DateTimeOffset(2026, 5, 1, 0, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 5, 1, 0, 0, 0, TimeSpan.Zero));
         var log = new InMemoryEventLog(sink, size, maxAge, time);
         return (log, sink, time);
     }
@@ -31,7 +32,7 @@ public class HistoryTests
         long a2 = await log.PublishAsync(Draft("a", "2"), default);
         long b1 = await log.PublishAsync(Draft("b", "1"), default);
 
-        Assert.Equal(time.Now.ToUnixTimeMilliseconds() * 1000, a1);
+        Assert.Equal(time.GetUtcNow().ToUnixTimeMilliseconds() * 1000, a1);
         Assert.Equal(a1 + 1, a2);
         Assert.Equal(a1, b1);
         Assert.Equal([a1, a2, b1], sink.Delivered.Select(e => e.Id));
@@ -73,9 +74,9 @@ public class HistoryTests
     {
         var (log, _, time) = Create(size: 10, maxAge: TimeSpan.FromSeconds(30));
         long old = await log.PublishAsync(Draft("s", "old"), default);
-        time.Now += TimeSpan.FromSeconds(20);
+        time.Advance(TimeSpan.FromSeconds(20));
         long recent = await log.PublishAsync(Draft("s", "recent"), default);
-        time.Now += TimeSpan.FromSeconds(20);
+        time.Advance(TimeSpan.FromSeconds(20));
 
         Assert.Equal(HistoryReadStatus.Gap, (await log.ReadAfterAsync("s", old - 1, default)).Status);
         var read = await log.ReadAfterAsync("s", old, default);

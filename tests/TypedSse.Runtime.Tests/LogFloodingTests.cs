@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using TypedSse.Runtime.Tests.Infrastructure;
 
 namespace TypedSse.Runtime.Tests;
@@ -13,7 +14,7 @@ public class LogFloodingTests
     [Fact]
     public async Task A_malformed_last_event_id_is_logged_once_per_minute_and_every_one_is_counted()
     {
-        var time = new ManualTime(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
         var logs = new LogCapture();
         await using var host = await StreamHost.StartAsync(
             app =>
@@ -70,7 +71,7 @@ public class LogFloodingTests
     [Fact]
     public async Task Malformed_cursor_entries_of_multiplexed_requests_share_the_once_a_minute_warning()
     {
-        var time = new ManualTime(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
         var logs = new LogCapture();
         await using var host = await StreamHost.StartAsync(
             app =>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using TypedSse.Runtime.Tests.Infrastructure;
 
 namespace TypedSse.Runtime.Tests;
@@ -230,6 +231,35 @@ public class MultiplexingTests
         Assert.Equal((0, "secret"), Multiplexed.Label(adaLive));
         Assert.Equal("\"live, for anyone signed in\"", adaLive.Data);
         Assert.Equal(0, host.Streams["admin"].ConnectionCount);
+    }
+
+    [Fact]
+    public async Task A_subscription_authenticated_by_another_scheme_does_not_change_the_user_of_the_others()
+    {
+        await using var host = await StreamHost.StartAsync(app =>
+        {
+            HeaderUser.Use(app);
+            app.MapEventStream("/service/events", "service").RequireAuthorization(policy => policy.AddAuthenticationSchemes("service").RequireAuthenticatedUser());
+            app.MapEventStream("/me/events", "inbox").RequireAuthorization();
+            app.MapEventStreams();
+        }, build: builder =>
+        {
+            HeaderUser.Add(builder);
+            builder.Services.AddAuthentication().AddScheme<HeaderUserOptions, HeaderUser>("service", o => o.Header = "X-Service");
+        });
+
+        await using var client = await host.ConnectAsync(Multiplexed.Path("/service/events", "/me/events"), configure: request =>
+        {
+            request.Headers.Add(HeaderUser.HeaderName, "ada");
+            request.Headers.Add("X-Service", "billing");
+        });
+        var hello = await client.ReadHelloAsync();
+        Assert.All(Multiplexed.Subscriptions(hello).EnumerateArray(), subscription => Assert.False(subscription.TryGetProperty("refused", out _)));
+
+        Assert.Equal("billing", Assert.Single(host.Streams["service"].Connections).UserId);
+        Assert.Equal("ada", Assert.Single(host.Streams["inbox"].Connections).UserId);
+        await host.Streams["inbox"].PublishAsync("note", "for ada", EventAudience.ForUser("ada"));
+        Assert.Equal((1, "note"), Multiplexed.Label(await client.NextAsync()));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Time.Testing;
 using TypedSse.Runtime.Tests.Infrastructure;
 
 namespace TypedSse.Runtime.Tests;
@@ -142,14 +143,14 @@ public class ReplayTests
     [Fact]
     public async Task Events_older_than_the_maximum_age_are_not_replayed()
     {
-        var time = new ManualTime(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var host = await StreamHost.StartAsync(
             app => app.MapEventStream("/events", "s"),
             o => o.HistoryMaxAge = TimeSpan.FromMinutes(1),
             b => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<TimeProvider>(b.Services, time));
         var stream = host.Streams["s"];
         long first = await stream.PublishAsync("n", 1);
-        time.Now += TimeSpan.FromMinutes(2);
+        time.Advance(TimeSpan.FromMinutes(2));
         await stream.PublishAsync("n", 2);
 
         // The first event has aged out: a client that missed it must resync, one that saw it resumes.

@@ -69,6 +69,44 @@ public class TargetingTests
     }
 
     [Fact]
+    public async Task Replaying_from_another_users_event_ids_never_yields_that_users_events()
+    {
+        // As an outside review did: 270 replays, from each of ada's event ids and the one before it, by bob and by an
+        // anonymous client, on the stream's endpoint and through the multiplexed one. Not one of ada's events leaks.
+        await using var host = await StreamHost.StartAsync(app =>
+        {
+            HeaderUser.Use(app);
+            app.MapEventStream("/inbox/events", "inbox");
+            app.MapEventStreams();
+        }, build: HeaderUser.Add);
+        var inbox = host.Streams["inbox"];
+        var adasIds = new List<long>();
+        for (int i = 0; i < 45; i++)
+        {
+            await inbox.PublishAsync("note", $"for everyone {i}");
+            adasIds.Add(await inbox.PublishAsync("note", $"ada's secret {i}", EventAudience.ForUser("ada")));
+        }
+        await inbox.PublishAsync("note", "end");
+
+        int replays = 0;
+        foreach (long id in adasIds)
+        {
+            foreach (long from in new[] { id - 1, id })
+            {
+                foreach (var (path, who) in new[] { ("/inbox/events", "bob"), (Multiplexed.Path("/inbox/events"), "bob"), ("/inbox/events", (string?)null) })
+                {
+                    await using var client = await host.ConnectAsync(path, from.ToString(), who is null ? null : HeaderUser.As(who));
+                    await client.ReadHelloAsync();
+                    await client.WaitForAsync(events => events.Any(e => e.Data == "\"end\""), "the end of the replay");
+                    Assert.DoesNotContain(client.AppEvents, e => e.Data.Contains("ada"));
+                    replays++;
+                }
+            }
+        }
+        Assert.Equal(270, replays);
+    }
+
+    [Fact]
     public async Task A_connection_and_a_predicate_can_be_targeted()
     {
         await using var host = await StreamHost.StartAsync(app => app.MapEventStream("/events", "s", o => o.OnConnecting = context =>

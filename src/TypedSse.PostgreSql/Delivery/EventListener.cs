@@ -88,6 +88,19 @@ internal sealed class EventListener(
 
     private void OnNotification(object sender, NpgsqlNotificationEventArgs e)
     {
+        if (e.Channel == database.Sql.CloseUserChannel)
+        {
+            if (CloseUserNotice.TryParse(e.Payload, out string userId, out string reason))
+            {
+                int closed = sink.CloseUser(userId, reason);
+                Log.UserClosed(logger, userId, closed, reason);
+            }
+            else
+            {
+                Log.UnreadableCloseUserNotice(logger, e.Payload.Length);
+            }
+            return;
+        }
         metrics.NotificationReceived();
         _wake.Writer.TryWrite(true);
     }

@@ -33,4 +33,10 @@ internal static partial class Log
 
     [LoggerMessage(110, LogLevel.Warning, "Could not prune the event log; retrying in {Interval}.")]
     public static partial void PruneFailed(ILogger logger, Exception exception, TimeSpan interval);
+
+    [LoggerMessage(111, LogLevel.Information, "A sign-out of user {UserId} reached this instance: closed {Count} of its event-stream responses ({Reason}).")]
+    public static partial void UserClosed(ILogger logger, string userId, int count, string reason);
+
+    [LoggerMessage(112, LogLevel.Warning, "Ignoring a sign-out notification of {Length} characters that is not {{\"user\":…,\"reason\":…}}; another program may be notifying on the backplane's channel.")]
+    public static partial void UnreadableCloseUserNotice(ILogger logger, int length);
 }

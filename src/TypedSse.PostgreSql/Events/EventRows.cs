@@ -2,7 +2,7 @@ using Npgsql;
 
 namespace TypedSse.PostgreSql.Events;
 
-/// <summary>Turns rows of the events table, read with the columns of <c>ReadEventsAfter</c>, into stream events.</summary>
+/// <summary>Turns rows of the events table, read with the columns of <c>ReadEventsAfterLimited</c>, into stream events.</summary>
 internal static class EventRows
 {
     public static StreamEvent Read(NpgsqlDataReader reader, string stream)

@@ -2,6 +2,7 @@ using System.Data;
 using Npgsql;
 using NpgsqlTypes;
 using TypedSse.History;
+using TypedSse.PostgreSql.Delivery;
 using TypedSse.PostgreSql.Schema;
 
 namespace TypedSse.PostgreSql.Events;
@@ -90,14 +91,72 @@ internal sealed class PostgreSqlEventLog(EventLogDatabase database, TimeProvider
         }
     }
 
+    /// <summary>Announces a sign-out on the close channel; every instance's listener closes the user's connections.</summary>
+    public async ValueTask CloseUserAsync(string userId, string reason, CancellationToken cancellationToken)
+    {
+        string payload = CloseUserNotice.Format(userId, reason);
+        if (System.Text.Encoding.UTF8.GetByteCount(payload) >= CloseUserNotice.MaxPayloadBytes)
+        {
+            throw new PostgreSqlBackplaneException(
+                $"The user id and reason of a CloseUserAsync take over {CloseUserNotice.MaxPayloadBytes} bytes, more than a PostgreSQL notification carries; use a shorter user id.");
+        }
+        try
+        {
+            await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand(_sql.NotifyCloseUser, connection) { Parameters = { Text(_sql.CloseUserChannel), Text(payload) } };
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new PostgreSqlBackplaneException(
+                $"The streams of user \"{userId}\" were closed on this instance, but the PostgreSQL backplane could not tell the other instances. {ex.Message}", ex);
+        }
+    }
+
     public async ValueTask<HistoryRead> ReadAfterAsync(string stream, long lastEventId, CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync(stream, cancellationToken).ConfigureAwait(false);
+        var read = await ReadBatchAsync(stream, lastEventId, cancellationToken).ConfigureAwait(false);
+        var events = read.Events;
+        bool more = read.Status == HistoryReadStatus.Complete && events.Count == database.Options.ReadBatchSize && events[^1].Id < read.LatestEventId;
+        return more ? read with { More = ReadRestAsync(stream, events[^1].Id, read.LatestEventId, CancellationToken.None) } : read;
+    }
+
+    /// <summary>The batches of a long replay after its first, up to the newest id at its first read.</summary>
+    private async IAsyncEnumerable<StreamEvent> ReadRestAsync(string stream, long after, long through,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        while (after < through)
+        {
+            var read = await ReadBatchAsync(stream, after, cancellationToken).ConfigureAwait(false);
+            if (read.Status != HistoryReadStatus.Complete)
+            {
+                throw new PostgreSqlBackplaneException(
+                    $"Stream '{stream}': the events after {after} were pruned while they were being replayed; the client reconnects and resyncs.");
+            }
+            foreach (var streamEvent in read.Events)
+            {
+                if (streamEvent.Id > through)
+                {
+                    yield break;
+                }
+                yield return streamEvent;
+                after = streamEvent.Id;
+            }
+            if (read.Events.Count < database.Options.ReadBatchSize)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private async Task<HistoryRead> ReadBatchAsync(string stream, long lastEventId, CancellationToken cancellationToken)
+    {
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                return await ReadAfterOnceAsync(stream, lastEventId, cancellationToken).ConfigureAwait(false);
+                return await ReadBatchOnceAsync(stream, lastEventId, cancellationToken).ConfigureAwait(false);
             }
             catch (NpgsqlException ex) when (attempt == 1 && EventRows.IsConnectionFailure(ex) && !cancellationToken.IsCancellationRequested)
             {
@@ -111,7 +170,8 @@ internal sealed class PostgreSqlEventLog(EventLogDatabase database, TimeProvider
         }
     }
 
-    private async Task<HistoryRead> ReadAfterOnceAsync(string stream, long lastEventId, CancellationToken cancellationToken)
+    /// <summary>Where the stream stands and, if the id is complete, up to <see cref="PostgreSqlBackplaneOptions.ReadBatchSize"/> events after it.</summary>
+    private async Task<HistoryRead> ReadBatchOnceAsync(string stream, long lastEventId, CancellationToken cancellationToken)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         // One snapshot for the stream's bounds and its events, so they agree.
@@ -139,7 +199,10 @@ internal sealed class PostgreSqlEventLog(EventLogDatabase database, TimeProvider
         }
 
         var events = new List<StreamEvent>();
-        await using (var command = new NpgsqlCommand(_sql.ReadEventsAfter, connection) { Parameters = { Text(stream), Int64(lastEventId) } })
+        await using (var command = new NpgsqlCommand(_sql.ReadEventsAfterLimited, connection)
+        {
+            Parameters = { Text(stream), Int64(lastEventId), new NpgsqlParameter<int> { TypedValue = database.Options.ReadBatchSize } },
+        })
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -50,8 +50,27 @@ internal sealed class HistoryPruner(EventLogDatabase database, PostgreSqlBackpla
         }
     }
 
-    /// <summary>Prunes once and returns how many events were deleted; 0 if another instance is pruning.</summary>
+    /// <summary>
+    /// Prunes everything outside the history, in statements of at most
+    /// <see cref="PostgreSqlBackplaneOptions.PruneBatchSize"/> events per stream, each in its own short transaction, so
+    /// a backlog never holds locks or builds one huge delete. Returns how many events were deleted; 0 if another
+    /// instance is pruning.
+    /// </summary>
     internal async Task<long> PruneAsync(CancellationToken cancellationToken)
+    {
+        long total = 0;
+        long pruned;
+        do
+        {
+            pruned = await PruneBatchAsync(cancellationToken).ConfigureAwait(false);
+            total += pruned;
+        }
+        while (pruned > 0);
+        return total;
+    }
+
+    /// <summary>Deletes at most <see cref="PostgreSqlBackplaneOptions.PruneBatchSize"/> events of each stream; 0 if another instance is pruning.</summary>
+    internal async Task<long> PruneBatchAsync(CancellationToken cancellationToken)
     {
         await database.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -73,6 +92,7 @@ internal sealed class HistoryPruner(EventLogDatabase database, PostgreSqlBackpla
                 new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = options.HistorySize is { } size ? size : DBNull.Value },
                 // Age is measured on the app's clock, the one that stamped created_at (see PostgreSqlEventLog.PublishAsync).
                 new NpgsqlParameter<DateTimeOffset> { NpgsqlDbType = NpgsqlDbType.TimestampTz, TypedValue = time.GetUtcNow() },
+                new NpgsqlParameter<int> { NpgsqlDbType = NpgsqlDbType.Integer, TypedValue = options.PruneBatchSize },
             },
         };
         long count = (long)(await prune.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;

@@ -9,6 +9,7 @@ internal sealed class EventLogSql
         string s = $"\"{schema}\"";
         Schema = schema;
         Channel = $"{schema}_events";
+        CloseUserChannel = $"{schema}_close_user";
         SchemaLockKey = $"typedsse:{schema}:schema";
         StreamLockKey = $"typedsse:{schema}:stream";
         PruneLockKey = $"typedsse:{schema}:prune";
@@ -70,22 +71,23 @@ internal sealed class EventLogSql
             FROM {s}.streams WHERE name = $1
             """;
         ReadStreams = $"SELECT name, first_id, last_id, pruned_through FROM {s}.streams";
-        ReadEventsAfter = $"""
+        ReadEventsAfterLimited = $"""
             SELECT id, event_name, topic, user_id, connection_id, data, created_at
-            FROM {s}.events WHERE stream = $1 AND id > $2 ORDER BY id
+            FROM {s}.events WHERE stream = $1 AND id > $2 ORDER BY id LIMIT $3
             """;
-        ReadEventsAfterLimited = ReadEventsAfter + " LIMIT $3";
 
         TryLockPrune = "SELECT pg_try_advisory_xact_lock(hashtext($1), 0)";
-        // Deletes a prefix of each stream (every id up to a cut), so "pruned_through" stays the one id below which
+        // Deletes a prefix of each stream (every id up to a cut, at most $4 events of each), so "pruned_through" stays the one id below which
         // replay has a gap; the delete and the watermark commit together, so no reader sees one without the other.
         Prune = $"""
             WITH cut AS (
-                SELECT st.name, GREATEST(
+                SELECT st.name, LEAST(GREATEST(
                     (SELECT max(e.id) FROM {s}.events e WHERE e.stream = st.name AND e.created_at < $3::timestamptz - $1::interval),
                     CASE WHEN $2::int IS NOT NULL THEN
                         (SELECT e.id FROM {s}.events e WHERE e.stream = st.name ORDER BY e.id DESC OFFSET $2::int LIMIT 1)
-                    END) AS through
+                    END),
+                    -- At most $4 events per stream per statement, so a backlog is deleted in bounded steps.
+                    (SELECT e.id FROM {s}.events e WHERE e.stream = st.name ORDER BY e.id OFFSET $4::int - 1 LIMIT 1)) AS through
                 FROM {s}.streams st
             ), pruned AS (
                 DELETE FROM {s}.events e USING cut
@@ -103,6 +105,11 @@ internal sealed class EventLogSql
     public string Schema { get; }
 
     public string Channel { get; }
+
+    /// <summary>Where a sign-out is announced to every instance; the payload is the user id and the reason.</summary>
+    public string CloseUserChannel { get; }
+
+    public string NotifyCloseUser => "SELECT pg_notify($1, $2)";
 
     public string SchemaLockKey { get; }
 
@@ -134,13 +141,11 @@ internal sealed class EventLogSql
 
     public string ReadStreams { get; }
 
-    public string ReadEventsAfter { get; }
-
     public string ReadEventsAfterLimited { get; }
 
     public string TryLockPrune { get; }
 
     public string Prune { get; }
 
-    public string Listen => $"LISTEN \"{Channel}\"";
+    public string Listen => $"LISTEN \"{Channel}\"; LISTEN \"{CloseUserChannel}\"";
 }

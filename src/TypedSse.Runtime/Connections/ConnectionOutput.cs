@@ -28,6 +28,11 @@ internal sealed class ConnectionOutput
     private readonly int _bytesSubscription;
     private long _lastActivity;
     private int _state;
+    private string? _closeReason;
+    private string[] _users = [];
+    private long _expiresAtTicks = long.MaxValue;
+    private ITimer? _expiry;
+    private long _finalRetryMs = -1;
 
     /// <summary>
     /// <paramref name="subscriptions"/> names the stream of each subscription, in request order, null for one that
@@ -71,6 +76,12 @@ internal sealed class ConnectionOutput
     public bool WasDisconnectedAsSlow => Volatile.Read(ref _state) == Overflowed;
 
     public TimeSpan Idle => _time.GetElapsedTime(Volatile.Read(ref _lastActivity));
+
+    /// <summary>The user ids of the response's subscriptions (a multiplexed response may carry several).</summary>
+    public IReadOnlyList<string> Users => Volatile.Read(ref _users);
+
+    /// <summary>Why the server ended the response on purpose, if it did (the reason of its <c>typedsse:close</c>).</summary>
+    public string? CloseReason => Volatile.Read(ref _closeReason);
 
     /// <summary>The last event id written on each subscription, as the client's cursor has it.</summary>
     public ReadOnlySpan<long> Positions => _positions;
@@ -119,12 +130,70 @@ internal sealed class ConnectionOutput
         _queue.Writer.TryWrite(new OutboundFrame(ControlEvents.PingFrame));
     }
 
+    /// <summary>Records a user of one of the response's subscriptions, before the response is tracked.</summary>
+    public void AddUser(string? userId)
+    {
+        if (userId is not null && Array.IndexOf(_users, userId) < 0)
+        {
+            Volatile.Write(ref _users, [.. _users, userId]);
+        }
+    }
+
+    /// <summary>
+    /// Ends the response with a <c>typedsse:close</c> at <paramref name="expiresAt"/>, when the credentials it was
+    /// opened with expire. The writer checks the clock too, so nothing queued after that moment is written even
+    /// if the timer runs late.
+    /// </summary>
+    public void ExpireAt(DateTimeOffset expiresAt)
+    {
+        Volatile.Write(ref _expiresAtTicks, expiresAt.UtcTicks);
+        var due = expiresAt - _time.GetUtcNow();
+        if (due <= TimeSpan.Zero)
+        {
+            CloseWith(ControlEvents.CredentialsExpiredReason);
+            return;
+        }
+        var timer = _time.CreateTimer(static state => ((ConnectionOutput)state!).CloseWith(ControlEvents.CredentialsExpiredReason),
+            this, due, Timeout.InfiniteTimeSpan);
+        if (Interlocked.CompareExchange(ref _expiry, timer, null) is not null || Volatile.Read(ref _state) != Open)
+        {
+            timer.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Ends the response at once, dropping the frames still queued, with a <c>typedsse:close</c> that tells the
+    /// client why, so it reconnects with fresh credentials (its last event id is unchanged: it misses nothing it may
+    /// still receive).
+    /// </summary>
+    /// <returns>False if the response was already closing.</returns>
+    public bool CloseWith(string reason)
+    {
+        if (Volatile.Read(ref _state) != Open || Interlocked.CompareExchange(ref _closeReason, reason, null) is not null)
+        {
+            return false;
+        }
+        Close();
+        return true;
+    }
+
+    /// <summary>
+    /// Ends the response after the frames already queued are written, with a last <c>retry:</c> of
+    /// <paramref name="retry"/>: on shutdown each connection gets its own, so that its clients come back spread out.
+    /// </summary>
+    public void CloseWithRetry(TimeSpan retry)
+    {
+        Interlocked.CompareExchange(ref _finalRetryMs, (long)retry.TotalMilliseconds, -1);
+        Close();
+    }
+
     /// <summary>Ends the response after the frames already queued are written. The client will reconnect.</summary>
     public void Close()
     {
         Interlocked.CompareExchange(ref _state, Closing, Open);
         _queue.Writer.TryComplete();
         _closed.Cancel();
+        Interlocked.Exchange(ref _expiry, null)?.Dispose();
     }
 
     /// <summary>
@@ -168,8 +237,12 @@ internal sealed class ConnectionOutput
             // awaitable. Aborts and shutdown complete the queue instead.
             while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
+                if (Volatile.Read(ref _expiresAtTicks) != long.MaxValue && _time.GetUtcNow().UtcTicks >= Volatile.Read(ref _expiresAtTicks))
+                {
+                    CloseWith(ControlEvents.CredentialsExpiredReason);
+                }
                 long bytes = 0;
-                while (bytes < FlushThresholdBytes && reader.TryRead(out var frame))
+                while (bytes < FlushThresholdBytes && Volatile.Read(ref _closeReason) is null && reader.TryRead(out var frame))
                 {
                     if (frame.Event is { } streamEvent)
                     {
@@ -190,10 +263,20 @@ internal sealed class ConnectionOutput
                 Volatile.Write(ref _lastActivity, _time.GetTimestamp());
                 var flush = await body.FlushAsync().ConfigureAwait(false);
                 ReportWritten(bytes);
-                if (flush.IsCompleted || flush.IsCanceled)
+                if (flush.IsCompleted || flush.IsCanceled || Volatile.Read(ref _closeReason) is not null)
                 {
                     break;
                 }
+            }
+            if (Volatile.Read(ref _closeReason) is { } reason)
+            {
+                ControlEvents.WriteClose(body, reason);
+                await body.FlushAsync().ConfigureAwait(false);
+            }
+            else if (Volatile.Read(ref _finalRetryMs) is >= 0 and var retryMs)
+            {
+                body.Write(SseFrameWriter.FrameRetry(TimeSpan.FromMilliseconds(retryMs)).Span);
+                await body.FlushAsync().ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException

@@ -6,7 +6,7 @@ namespace TypedSse.Connections;
 /// The connections of one stream, indexed by topic, user and id. Changes take a lock and copy; delivery reads
 /// immutable arrays without locking or allocating.
 /// </summary>
-internal sealed class ConnectionRegistry
+internal sealed class ConnectionRegistry(Action? firstAdded = null, Action? lastRemoved = null)
 {
     private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<string, EventStreamConnection[]> _byTopic = new(StringComparer.Ordinal);
@@ -37,6 +37,10 @@ internal sealed class ConnectionRegistry
     {
         lock (_gate)
         {
+            if (_all.Length == 0)
+            {
+                firstAdded?.Invoke();
+            }
             Interlocked.Exchange(ref _all, [.. _all, connection]);
             _byId[connection.Id] = connection;
             foreach (var topic in connection.Topics)
@@ -56,7 +60,12 @@ internal sealed class ConnectionRegistry
     {
         lock (_gate)
         {
+            int before = _all.Length;
             Volatile.Write(ref _all, Without(_all, connection));
+            if (before > 0 && _all.Length == 0)
+            {
+                lastRemoved?.Invoke();
+            }
             _byId.TryRemove(connection.Id, out _);
             foreach (var topic in connection.Topics)
             {

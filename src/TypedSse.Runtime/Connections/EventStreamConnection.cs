@@ -96,6 +96,19 @@ public sealed class EventStreamConnection
     /// </summary>
     public void Close() => _output.Close();
 
+    /// <summary>
+    /// Closes the connection at once with a <c>typedsse:close</c> event that tells the client why (for example
+    /// <c>"signed-out"</c>); events still queued are not written, and the client reconnects with fresh credentials.
+    /// A multiplexed response closes as a whole.
+    /// </summary>
+    /// <returns>False if the connection was already closing.</returns>
+    /// <exception cref="ArgumentException">The reason is empty, over 200 characters or holds a control character.</exception>
+    public bool Close(string reason)
+    {
+        EventFields.ThrowIfInvalidCloseReason(reason, nameof(reason));
+        return _output.CloseWith(reason);
+    }
+
     internal ConnectionOutput Output => _output;
 
     internal int Subscription => _subscription;

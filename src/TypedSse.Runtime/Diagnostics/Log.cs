@@ -42,4 +42,11 @@ internal static partial class Log
 
     [LoggerMessage(13, LogLevel.Warning, "Multiplexed connection: ignoring malformed cursor entry {Index} \"{Value}\" of Last-Event-ID; expected a non-negative decimal integer. That subscription starts without replay. This warning is logged at most once per {Interval}, shared with malformed Last-Event-IDs; {HeldBack} more since the last one were only counted (metric typedsse.last_event_id.malformed).")]
     public static partial void MalformedCursorEntry(ILogger logger, int index, string value, long heldBack, TimeSpan interval);
+
+    [LoggerMessage(14, LogLevel.Warning, "Refused an event-stream request with {StatusCode}: {Limit}. This warning is logged at most once per {Interval}; {HeldBack} more since the last one were only counted (metric typedsse.connections.refused).")]
+    public static partial void ConnectionLimitReached(ILogger logger, int statusCode, string limit, long heldBack, TimeSpan interval);
+
+    [LoggerMessage(15, LogLevel.Debug, "Connection {ConnectionId} closed by the server: {Reason}.")]
+    public static partial void ClosedByServer(ILogger logger, string connectionId, string reason);
+
 }

@@ -20,6 +20,8 @@ internal sealed class TypedSseMetrics
     private readonly UpDownCounter<long> _activeMultiplexed;
     private readonly Counter<long> _subscriptions;
     private readonly Counter<long> _malformedLastEventIds;
+    private readonly Counter<long> _refusedOverLimit;
+    private readonly Counter<long> _closedByServer;
 
     public TypedSseMetrics(IMeterFactory meterFactory)
     {
@@ -37,7 +39,15 @@ internal sealed class TypedSseMetrics
         _resets = meter.CreateCounter<long>("typedsse.history.resets", "{connection}", "Reconnects that could not be replayed and were told to resync.");
         _malformedLastEventIds = meter.CreateCounter<long>("typedsse.last_event_id.malformed", "{request}",
             "Requests whose Last-Event-ID was malformed and ignored; only the first per minute is also logged.");
+        _refusedOverLimit = meter.CreateCounter<long>("typedsse.connections.refused", "{request}",
+            "Event-stream requests refused over a connection limit (429 per user or address, 503 for the app); only the first per minute is also logged.");
+        _closedByServer = meter.CreateCounter<long>("typedsse.connections.closed_by_server", "{connection}",
+            "Responses the server ended with typedsse:close, by reason (credentials-expired, or the app's reason such as signed-out).");
     }
+
+    public void ConnectionRefusedOverLimit(int status) => _refusedOverLimit.Add(1, new KeyValuePair<string, object?>("http.response.status_code", status));
+
+    public void ClosedByServer(string reason) => _closedByServer.Add(1, new KeyValuePair<string, object?>("typedsse.close.reason", reason));
 
     public void ConnectionOpened(string stream)
     {

@@ -19,6 +19,19 @@ public static class ControlEvents
     /// <summary>Sent on a multiplexed connection, as <c>&lt;subscription&gt;:typedsse:refused</c>, for each subscription that was refused.</summary>
     public const string Refused = "typedsse:refused";
 
+    /// <summary>
+    /// Sent last when the server ends a connection on purpose (credentials expired, the user signed out): its
+    /// <c>reason</c> says why, and the client reconnects with fresh credentials instead of treating it as a failure.
+    /// On a multiplexed connection it is a connection-level event, like the hello.
+    /// </summary>
+    public const string Close = "typedsse:close";
+
+    /// <summary>The <c>reason</c> of a <see cref="Close"/> when the credentials the connection was opened with expired.</summary>
+    public const string CredentialsExpiredReason = "credentials-expired";
+
+    /// <summary>The <c>reason</c> of a <see cref="Close"/> when re-validating the credentials failed.</summary>
+    public const string CredentialsRejectedReason = "credentials-rejected";
+
     /// <summary>The <c>reason</c> of a <see cref="Reset"/> when the events after the id are no longer retained.</summary>
     public const string HistoryGapReason = "history-gap";
 
@@ -104,6 +117,13 @@ public static class ControlEvents
         {
             SubscriptionFrames.WriteControlEvent(writer, subscription, Reset, positions, reset.Span);
         }
+    }
+
+    /// <summary>Writes a close with its reason; no id, so the client's last event id (or cursor) stays as it is.</summary>
+    internal static void WriteClose(IBufferWriter<byte> writer, string reason)
+    {
+        var close = Json(reason, static (json, reason) => json.WriteString("reason", reason));
+        SseFrameWriter.WriteEvent(writer, Close, close.Span, default(SseEventId));
     }
 
     private static void WriteHelloFields(Utf8JsonWriter json, string connectionId, TimeSpan keepAlive, long retryMs)

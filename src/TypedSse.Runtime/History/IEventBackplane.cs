@@ -15,4 +15,11 @@ public interface IEventBackplane
     /// <summary>Publishes an event and returns the id it was given.</summary>
     /// <exception cref="NotSupportedException">The audience cannot be carried by this backplane, such as a predicate across instances.</exception>
     ValueTask<long> PublishAsync(EventDraft draft, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Carries a sign-out to the other instances: each calls <see cref="IEventSink.CloseUser"/> on its own sink
+    /// (calling it again on this one is harmless: its connections are closed already). The default, for a single
+    /// instance, does nothing: <c>EventStreams.CloseUserAsync</c> closes this instance's connections itself.
+    /// </summary>
+    ValueTask CloseUserAsync(string userId, string reason, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

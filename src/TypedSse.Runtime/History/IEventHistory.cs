@@ -34,4 +34,13 @@ public enum HistoryReadStatus
 /// <param name="Status">Whether the events are complete.</param>
 /// <param name="Events">The events after the id, in id order; empty unless <paramref name="Status"/> is <see cref="HistoryReadStatus.Complete"/>.</param>
 /// <param name="LatestEventId">The newest id of the stream when it was read; every later event is delivered live.</param>
-public readonly record struct HistoryRead(HistoryReadStatus Status, IReadOnlyList<StreamEvent> Events, long LatestEventId);
+public readonly record struct HistoryRead(HistoryReadStatus Status, IReadOnlyList<StreamEvent> Events, long LatestEventId)
+{
+    /// <summary>
+    /// The events after <see cref="Events"/> up to <see cref="LatestEventId"/>, read in batches as they are enumerated,
+    /// so that a long replay is never held in memory whole; null when <see cref="Events"/> holds them all. The
+    /// enumeration throws if the history can no longer complete the replay (events pruned meanwhile): the response
+    /// then ends, and the client reconnects from the last id it got.
+    /// </summary>
+    public IAsyncEnumerable<StreamEvent>? More { get; init; }
+}

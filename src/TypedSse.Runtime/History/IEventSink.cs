@@ -8,4 +8,12 @@ public interface IEventSink
     /// order per stream.
     /// </summary>
     void Deliver(StreamEvent streamEvent);
+
+    /// <summary>
+    /// Ends every local connection of <paramref name="userId"/> with a <c>typedsse:close</c> carrying
+    /// <paramref name="reason"/>. A backplane calls it on each instance when <see cref="IEventBackplane.CloseUserAsync"/>
+    /// reaches it.
+    /// </summary>
+    /// <returns>How many responses were closed.</returns>
+    int CloseUser(string userId, string reason) => 0;
 }

@@ -38,7 +38,7 @@ public sealed class EventStreamResponse
     /// <param name="data">The payload.</param>
     /// <param name="id">The <c>id:</c> field, or null to leave the client's last event id as it is.</param>
     /// <param name="cancellationToken">Cancels waiting for room in the queue.</param>
-    /// <exception cref="ArgumentException">The event name contains CR or LF, or the id contains CR, LF or NUL.</exception>
+    /// <exception cref="ArgumentException">The event name contains CR or LF, or the id contains a control character or is over 1,024 characters.</exception>
     public ValueTask SendAsync<T>(string? eventName, T data, string? id = null, CancellationToken cancellationToken = default)
     {
         Validate(eventName, id);
@@ -49,7 +49,7 @@ public sealed class EventStreamResponse
     /// Sends <paramref name="text"/> as it is, in UTF-8, one <c>data:</c> line per line. A lone surrogate in the text, the
     /// event name or the id has no UTF-8 form and is sent as U+FFFD.
     /// </summary>
-    /// <exception cref="ArgumentException">The event name contains CR or LF, or the id contains CR, LF or NUL.</exception>
+    /// <exception cref="ArgumentException">The event name contains CR or LF, or the id contains a control character or is over 1,024 characters.</exception>
     public ValueTask SendTextAsync(string? eventName, string text, string? id = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);

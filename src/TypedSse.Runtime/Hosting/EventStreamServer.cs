@@ -22,6 +22,7 @@ internal sealed class EventStreamServer(
     TypedSseMetrics metrics,
     TimeProvider time,
     LastEventIdReader lastEventIds,
+    ConnectionLimiter limiter,
     ILogger<EventStreams> logger)
 {
     public TypedSseOptions Options { get; } = options.Value;
@@ -59,12 +60,23 @@ internal sealed class EventStreamServer(
         return false;
     }
 
-    public ConnectionOutput CreateOutput(HttpContext context, string?[] streamNames, bool multiplexed) =>
-        new(context, streamNames, multiplexed, Options.MaxQueuedEventsPerConnection, Options.SlowConsumerPolicy, metrics, time);
+    /// <summary>The response's queue and writer; it ends when the request's credentials expire, unless that is turned off.</summary>
+    public ConnectionOutput CreateOutput(HttpContext context, string?[] streamNames, bool multiplexed)
+    {
+        var output = new ConnectionOutput(context, streamNames, multiplexed, Options.MaxQueuedEventsPerConnection, Options.SlowConsumerPolicy, metrics, time);
+        if (Options.CloseWhenCredentialsExpire && CredentialExpiry.Of(context) is { } expiresAt)
+        {
+            output.ExpireAt(expiresAt);
+        }
+        return output;
+    }
 
     public EventStreamConnection CreateConnection(ConnectionOutput output, int subscription, string stream, string? userId,
-        IReadOnlySet<string> topics, Microsoft.AspNetCore.Routing.RouteValueDictionary routeValues) =>
-        new(output, subscription, stream, userId, topics, routeValues, streams.SerializerOptions, time.GetUtcNow());
+        IReadOnlySet<string> topics, Microsoft.AspNetCore.Routing.RouteValueDictionary routeValues)
+    {
+        output.AddUser(userId);
+        return new(output, subscription, stream, userId, topics, routeValues, streams.SerializerOptions, time.GetUtcNow());
+    }
 
     /// <summary>
     /// Serves the admitted subscriptions of one response until it closes: subscribes them, says hello with where
@@ -72,6 +84,11 @@ internal sealed class EventStreamServer(
     /// </summary>
     public async Task ServeAsync(HttpContext context, SubscriptionRequest[] requests, bool multiplexed)
     {
+        using var lease = await limiter.AcquireAsync(context).ConfigureAwait(false);
+        if (lease is null)
+        {
+            return;
+        }
         var output = CreateOutput(context, Array.ConvertAll(requests, r => r.Admitted?.Endpoint.StreamName), multiplexed);
         var connections = new EventStreamConnection?[requests.Length];
         for (int i = 0; i < requests.Length; i++)
@@ -140,6 +157,7 @@ internal sealed class EventStreamServer(
                 }
             }
             tracker.Remove(output);
+            ClosedByServer(output);
             if (multiplexed)
             {
                 metrics.MultiplexedConnectionClosed();
@@ -150,6 +168,11 @@ internal sealed class EventStreamServer(
     /// <summary>Serves a per-connection handler's response: a single subscription outside every registry.</summary>
     public async Task ServeHandlerAsync(HttpContext context, string stream, Func<EventStreamConnection, Task> handle)
     {
+        using var lease = await limiter.AcquireAsync(context).ConfigureAwait(false);
+        if (lease is null)
+        {
+            return;
+        }
         var output = CreateOutput(context, [stream], multiplexed: false);
         var connection = CreateConnection(output, 0, stream, Options.UserIdSelector(context.User), NoTopics, context.Request.RouteValues);
         tracker.Add(output);
@@ -174,6 +197,7 @@ internal sealed class EventStreamServer(
             await writing.ConfigureAwait(false);
             Closed(connection);
             tracker.Remove(output);
+            ClosedByServer(output);
         }
     }
 
@@ -261,6 +285,15 @@ internal sealed class EventStreamServer(
             Log.SlowConsumerDisconnected(logger, connection.StreamName, connection.Id, Options.MaxQueuedEventsPerConnection);
         }
         Log.ConnectionClosed(logger, connection.StreamName, connection.Id);
+    }
+
+    private void ClosedByServer(ConnectionOutput output)
+    {
+        if (output.CloseReason is { } reason)
+        {
+            metrics.ClosedByServer(reason);
+            Log.ClosedByServer(logger, output.Id, reason);
+        }
     }
 
     public static bool IsClientGone(HttpContext context, Exception exception) =>

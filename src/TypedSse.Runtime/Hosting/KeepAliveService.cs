@@ -16,7 +16,8 @@ internal sealed class KeepAliveService(ConnectionTracker connections, IOptions<T
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        _closeOnStop = lifetime.ApplicationStopping.Register(connections.CloseAll);
+        _closeOnStop = lifetime.ApplicationStopping.Register(
+            () => connections.CloseAll(options.Value.RetryInterval, options.Value.ShutdownReconnectSpread));
         // The timer starts with the host, not when ExecuteAsync gets to run on the thread pool, so that the first
         // interval counts from the start on any clock.
         var interval = options.Value.KeepAliveInterval;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using TypedSse.Diagnostics;
+using TypedSse.Framing;
 
 namespace TypedSse.Hosting;
 
@@ -14,7 +15,6 @@ internal sealed class LastEventIdReader(ILogger<EventStreams> logger, TypedSseMe
     public const string HeaderName = "Last-Event-ID";
     public const string QueryName = "lastEventId";
     public static readonly TimeSpan WarningInterval = TimeSpan.FromMinutes(1);
-    private const int MaxCustomIdLength = 1024;
 
     private readonly LogThrottle _warnings = new(time, WarningInterval);
 
@@ -42,7 +42,7 @@ internal sealed class LastEventIdReader(ILogger<EventStreams> logger, TypedSseMe
         {
             return null;
         }
-        if (value.Length <= MaxCustomIdLength && !value.AsSpan().ContainsAnyInRange('\0', '\u001f'))
+        if (EventFields.IsValidId(value))
         {
             return value;
         }

@@ -25,11 +25,21 @@ internal sealed class StreamDirectory(EndpointDataSource endpoints, ParameterPol
         {
             return SubscriptionRequest.Refuse(path, StatusCodes.Status404NotFound);
         }
-        if (await AuthorizeAsync(context, entry.Endpoint).ConfigureAwait(false) is int refused)
+        // The endpoint's policy may authenticate with schemes of its own, which replaces the request's user: this
+        // subscription is admitted as that user, and the next one starts from the request's own again.
+        var requestUser = context.User;
+        try
         {
-            return SubscriptionRequest.Refuse(path, refused);
+            if (await AuthorizeAsync(context, entry.Endpoint).ConfigureAwait(false) is int refused)
+            {
+                return SubscriptionRequest.Refuse(path, refused);
+            }
+            return await entry.Stream.AdmitAsync(context, path, routeValues, lastEventId).ConfigureAwait(false);
         }
-        return await entry.Stream.AdmitAsync(context, path, routeValues, lastEventId).ConfigureAwait(false);
+        finally
+        {
+            context.User = requestUser;
+        }
     }
 
     private Entry? Match(HttpContext context, string path, RouteValueDictionary routeValues)

@@ -78,27 +78,28 @@ internal sealed class StreamEndpoint(EventStreamServer server, string streamName
             return false;
         }
         int subscription = connection.Subscription;
+        int replayed = 0;
+        long unflushed = 0;
         if (read.Status == HistoryReadStatus.Complete)
         {
-            int replayed = 0;
-            long unflushed = 0;
             foreach (var streamEvent in read.Events)
             {
-                if (!streamEvent.Audience.Includes(connection))
+                await ReplayEventAsync(streamEvent).ConfigureAwait(false);
+            }
+            if (read.More is { } more)
+            {
+                try
                 {
-                    continue;
+                    await foreach (var streamEvent in more.WithCancellation(cancellationToken).ConfigureAwait(false))
+                    {
+                        await ReplayEventAsync(streamEvent).ConfigureAwait(false);
+                    }
                 }
-                int written = output.WriteEvent(subscription, streamEvent);
-                if (written == 0)
-                {
-                    continue;
-                }
-                replayed++;
-                unflushed += written;
-                if (unflushed >= ReplayFlushBytes)
+                catch (Exception ex) when (!EventStreamServer.IsClientGone(output.HttpContext, ex))
                 {
                     await output.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
-                    unflushed = 0;
+                    Log.ReplayFailed(server.Logger, ex, streamName, lastEventId, connection.Id);
+                    return false;
                 }
             }
             // Events of the read that were not for this connection are behind it too.
@@ -115,6 +116,26 @@ internal sealed class StreamEndpoint(EventStreamServer server, string streamName
         }
         await output.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
         return true;
+
+        async ValueTask ReplayEventAsync(StreamEvent streamEvent)
+        {
+            if (!streamEvent.Audience.Includes(connection))
+            {
+                return;
+            }
+            int written = output.WriteEvent(subscription, streamEvent);
+            if (written == 0)
+            {
+                return;
+            }
+            replayed++;
+            unflushed += written;
+            if (unflushed >= ReplayFlushBytes)
+            {
+                await output.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+                unflushed = 0;
+            }
+        }
     }
 
     private string RouteTopicOf(RouteValueDictionary routeValues)

@@ -15,6 +15,13 @@ public sealed class TypedSseOptions
     /// <summary>The reconnection delay sent to clients in the <c>retry:</c> field on connect. Default 3 seconds.</summary>
     public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// When the app stops, each connection gets a last <c>retry:</c> drawn from [<see cref="RetryInterval"/>,
+    /// <see cref="RetryInterval"/> + this], so that after a restart the clients come back spread over this window
+    /// instead of all at once. <see cref="TimeSpan.Zero"/> sends none. Default 10 seconds.
+    /// </summary>
+    public TimeSpan ShutdownReconnectSpread { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How many recent events each stream keeps for Last-Event-ID replay. 0 keeps none. Default 1,000.</summary>
     public int HistorySize { get; set; } = 1000;
 
@@ -32,6 +39,48 @@ public sealed class TypedSseOptions
     /// sends back grows by about 20 characters per subscription. Default 32.
     /// </summary>
     public int MaxSubscriptionsPerConnection { get; set; } = 32;
+
+    /// <summary>
+    /// Whether a stream ends when the credentials it was opened with expire: the authentication ticket's
+    /// <c>ExpiresUtc</c> (a cookie, a JWT bearer token) or a JWT's <c>exp</c> claim. The client gets a
+    /// <c>typedsse:close</c> with reason <c>credentials-expired</c> and reconnects with fresh credentials; nothing
+    /// queued after the expiry is written. Default true.
+    /// </summary>
+    public bool CloseWhenCredentialsExpire { get; set; } = true;
+
+    /// <summary>
+    /// How many event-stream responses the app may hold open; a request over it is answered 503 with
+    /// <c>Retry-After</c>. A multiplexed response counts once. Null (the default) is the process's file
+    /// descriptor limit (<c>ulimit -n</c>) less a fifth, and less at least 320, on Linux; unlimited elsewhere; see
+    /// docs/security.md.
+    /// </summary>
+    public int? MaxConnections { get; set; }
+
+    /// <summary>
+    /// How many event-stream responses one user (by <see cref="UserIdSelector"/>) may hold open; a request over it is
+    /// answered 429 with <c>Retry-After</c>. Anonymous requests are not counted. Null (the default) is no limit.
+    /// </summary>
+    public int? MaxConnectionsPerUser { get; set; }
+
+    /// <summary>
+    /// How many event-stream responses one remote address may hold open; a request over it is answered 429 with
+    /// <c>Retry-After</c>. Behind a proxy, use the forwarded-headers middleware so the address is the client's. Null
+    /// (the default) is no limit: many users can share an address (an office, a carrier's NAT).
+    /// </summary>
+    public int? MaxConnectionsPerAddress { get; set; }
+
+    /// <summary>
+    /// The base of the <c>Retry-After</c> sent with a refusal over a limit; each refusal asks for a random delay
+    /// between it and twice it, so that refused clients come back spread out. Default 5 seconds.
+    /// </summary>
+    public TimeSpan LimitRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Whether Kestrel's <c>MaxConcurrentConnections</c>, when the app leaves it unset, is set to the process's file
+    /// descriptor limit less a tenth (and less at least 256), so a flood of connections is refused instead of
+    /// exhausting descriptors and aborting the process. Default true.
+    /// </summary>
+    public bool LimitKestrelConnectionsToDescriptors { get; set; } = true;
 
     /// <summary>What happens when a connection's queue is full. Default <see cref="TypedSse.SlowConsumerPolicy.Disconnect"/>.</summary>
     public SlowConsumerPolicy SlowConsumerPolicy { get; set; } = SlowConsumerPolicy.Disconnect;

@@ -15,6 +15,10 @@ internal sealed class TypedSseOptionsValidation : IValidateOptions<TypedSseOptio
         {
             failures.Add($"RetryInterval is {options.RetryInterval}; use a non-negative interval of at most {int.MaxValue} ms.");
         }
+        if (options.ShutdownReconnectSpread < TimeSpan.Zero || (options.RetryInterval + options.ShutdownReconnectSpread).TotalMilliseconds > int.MaxValue)
+        {
+            failures.Add($"ShutdownReconnectSpread is {options.ShutdownReconnectSpread}; use a non-negative window (TimeSpan.Zero sends no spread retry), with RetryInterval at most {int.MaxValue} ms in all.");
+        }
         if (options.HistorySize < 0)
         {
             failures.Add($"HistorySize is {options.HistorySize}; use 0 to keep no history, or a positive count.");
@@ -34,6 +38,17 @@ internal sealed class TypedSseOptionsValidation : IValidateOptions<TypedSseOptio
         if (!Enum.IsDefined(options.SlowConsumerPolicy))
         {
             failures.Add($"SlowConsumerPolicy is {options.SlowConsumerPolicy}; use Disconnect, DropNewest or DropOldest.");
+        }
+        foreach (var (option, value) in new[] { ("MaxConnections", options.MaxConnections), ("MaxConnectionsPerUser", options.MaxConnectionsPerUser), ("MaxConnectionsPerAddress", options.MaxConnectionsPerAddress) })
+        {
+            if (value < 1)
+            {
+                failures.Add($"{option} is {value}; use a positive count, or null for the default.");
+            }
+        }
+        if (options.LimitRetryAfter < TimeSpan.FromSeconds(1) || options.LimitRetryAfter > TimeSpan.FromHours(1))
+        {
+            failures.Add($"LimitRetryAfter is {options.LimitRetryAfter}; use from 1 second to 1 hour (the default is 5 seconds).");
         }
         if (options.UserIdSelector is null)
         {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TypedSse;
@@ -56,6 +57,14 @@ public static class TypedSseServiceCollectionExtensions
                 sp.GetRequiredService<IOptions<TypedSseOptions>>().Value.SerializerOptions
                     ?? sp.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions));
             services.TryAddSingleton<LastEventIdReader>();
+            services.TryAddSingleton<ConnectionLimiter>();
+            services.AddOptions<KestrelServerOptions>().PostConfigure<IOptions<TypedSseOptions>>((kestrel, typedSse) =>
+            {
+                if (typedSse.Value.LimitKestrelConnectionsToDescriptors && kestrel.Limits.MaxConcurrentConnections is null)
+                {
+                    kestrel.Limits.MaxConcurrentConnections = DescriptorLimit.DefaultMaxKestrelConnections;
+                }
+            });
             services.TryAddSingleton<EventStreamServer>();
             services.TryAdd(ServiceDescriptor.Singleton(typeof(IEventStream<>), typeof(ContractEventStream<>)));
             services.AddHostedService<KeepAliveService>();

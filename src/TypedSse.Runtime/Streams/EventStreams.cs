@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using TypedSse.Connections;
 using TypedSse.Diagnostics;
+using TypedSse.Framing;
 using TypedSse.History;
 using TypedSse.Streams;
 
@@ -37,6 +38,26 @@ public sealed class EventStreams
     /// subscriptions it carries (each stream's <see cref="EventStream.ConnectionCount"/> counts its subscriptions).
     /// </summary>
     public int ConnectionCount => _connections.Count;
+
+    /// <summary>
+    /// Ends every stream of a user, on every instance when there is a backplane: all its connections, in all tabs,
+    /// multiplexed responses included (which close as a whole). Each gets a <c>typedsse:close</c> event with
+    /// <paramref name="reason"/> and nothing queued after the call is written to it; a client reconnects with the
+    /// credentials it has then, so after a sign-out it gets 401. Call it when a user signs out or is revoked.
+    /// </summary>
+    /// <param name="userId">The user id, as <see cref="TypedSseOptions.UserIdSelector"/> (or <c>OnConnecting</c>) set it.</param>
+    /// <param name="reason">What the client is told, such as <c>"signed-out"</c>: up to 200 characters, no control characters.</param>
+    /// <param name="cancellationToken">Cancels carrying the close to the other instances.</param>
+    /// <returns>How many responses of this instance were closed.</returns>
+    /// <exception cref="ArgumentException">The user id is empty, or the reason is empty, too long or holds a control character.</exception>
+    public async ValueTask<int> CloseUserAsync(string userId, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        EventFields.ThrowIfInvalidCloseReason(reason, nameof(reason));
+        int closed = _connections.CloseUser(userId, reason);
+        await _backplane.CloseUserAsync(userId, reason, cancellationToken).ConfigureAwait(false);
+        return closed;
+    }
 
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Only when reflection-based serialization is enabled, as JsonSerializer itself does.")]
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Only when reflection-based serialization is enabled, as JsonSerializer itself does.")]

@@ -3,12 +3,13 @@ import { sleep, systemClock } from "./clock.js";
 import {
   EventStreamContentTypeError,
   EventStreamError,
+  EventStreamEventTooLargeError,
   EventStreamHttpError,
   EventStreamNetworkError,
   EventStreamTimeoutError,
 } from "./errors.js";
 import { EventStreamParser, type ServerSentEvent } from "./parser.js";
-import { isEventStream } from "./protocol.js";
+import { CLOSE, isEventStream } from "./protocol.js";
 import type { Clock, EventStreamClientOptions, FetchFunction, HeadersSource } from "./types.js";
 import { Watchdog } from "./watchdog.js";
 
@@ -21,6 +22,7 @@ export interface ConnectionSettings {
   readonly maxRetryDelayMs: number;
   readonly keepAliveTimeoutFactor: number;
   readonly idleTimeoutMs: number | undefined;
+  readonly maxEventSize: number;
   readonly fetch: FetchFunction;
   readonly random: (() => number) | undefined;
   readonly clock: Clock;
@@ -35,11 +37,22 @@ export function connectionSettings(options: Omit<EventStreamClientOptions, "url"
     maxRetryDelayMs: options.maxRetryDelayMs ?? 30_000,
     keepAliveTimeoutFactor: options.keepAliveTimeoutFactor ?? 3,
     idleTimeoutMs: options.idleTimeoutMs,
+    maxEventSize: options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE,
     fetch: options.fetch ?? platformFetch,
     random: options.random,
     clock: options.clock ?? systemClock,
   };
 }
+
+/** 16 Mi characters: far above any sensible event, far below what makes V8 throw. */
+const DEFAULT_MAX_EVENT_SIZE = 16 * 1024 * 1024;
+
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+/** The longest delay `setTimeout` takes without firing at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** Statuses that say "not now" rather than "never": retried, after `Retry-After` when the server sent one. */
+const RETRIED_STATUSES = new Set([408, 429]);
 
 // One function for every client, so that clients without a fetch of their own can share a connection.
 const platformFetch: FetchFunction = (url, init) => globalThis.fetch(url, init);
@@ -80,6 +93,10 @@ export class Connection {
   private stopped = false;
   /** Set by {@link Connection.reconnect}: the attempt ends without counting as a failure, and the next one is now. */
   private restarting = false;
+  /** The server said `typedsse:close` on this request: its end is planned, not a failure. */
+  private closedByServer = false;
+  /** Set when an event was too large: the connection fails for good. */
+  private oversized: EventStreamEventTooLargeError | undefined;
   private request: AbortController | undefined;
   private watchdog: Watchdog | undefined;
   private wake: (() => void) | undefined;
@@ -90,6 +107,9 @@ export class Connection {
     this.retryMs = settings.retryDelayMs;
     this.parser = new EventStreamParser({
       onEvent: (event) => {
+        if (event.type === CLOSE) {
+          this.closedByServer = true;
+        }
         if (!this.stopped) {
           owner.event(event);
         }
@@ -98,6 +118,11 @@ export class Connection {
         this.retryMs = retryMs;
       },
       lastEventId,
+      maxEventSize: settings.maxEventSize,
+      onOversize: (maxEventSize) => {
+        this.oversized = new EventStreamEventTooLargeError(maxEventSize);
+        this.request?.abort();
+      },
     });
   }
 
@@ -158,16 +183,25 @@ export class Connection {
       if (this.restarting) {
         continue;
       }
-      this.failures++;
+      if (this.oversized !== undefined) {
+        this.stop();
+        this.owner.failed(this.oversized);
+        return;
+      }
+      // A close the server announced (expired credentials, a sign-out) is no failure: reconnect after its retry,
+      // with headers asked for afresh, however often it happens.
+      this.failures = this.closedByServer && outcome === "ended" ? 1 : this.failures + 1;
       this.owner.retrying(outcome === "ended" ? undefined : outcome);
       if (this.stopped || this.restarting) {
         continue;
       }
-      const delay = retryDelay(this.failures, {
+      const backoff = retryDelay(this.failures, {
         baseMs: this.retryMs,
         maxMs: this.settings.maxRetryDelayMs,
         ...(this.settings.random !== undefined ? { random: this.settings.random } : {}),
       });
+      const retryAfter = outcome instanceof EventStreamHttpError ? (outcome.retryAfterMs ?? 0) : 0;
+      const delay = Math.min(Math.max(backoff, retryAfter), MAX_TIMER_MS);
       const pause = sleep(this.settings.clock, delay);
       this.wake = pause.wake;
       await pause.done;
@@ -178,6 +212,7 @@ export class Connection {
   /** One request, from fetch to end of stream: `stop`, `ended` (retry), or the error to report and retry after. */
   private async connect(): Promise<"stop" | "ended" | EventStreamError> {
     const target = this.owner.target();
+    this.closedByServer = false;
     let init: RequestInit;
     try {
       init = await this.requestInit(target.lastEventId);
@@ -216,9 +251,10 @@ export class Connection {
         return "ended";
       }
       if (response.status < 200 || response.status > 299 || response.status === 204) {
-        if (response.status >= 500) {
+        if (response.status >= 500 || RETRIED_STATUSES.has(response.status)) {
           discard(response);
-          return new EventStreamHttpError(response.status, response.statusText);
+          const retryAfterMs = parseRetryAfter(response.headers.get("Retry-After"), Date.now());
+          return new EventStreamHttpError(response.status, response.statusText, retryAfterMs);
         }
         handedOver = true;
         this.request = undefined;
@@ -250,7 +286,9 @@ export class Connection {
           this.parser.feed(value);
         }
       } catch (error) {
-        return this.restarting ? "ended" : (timedOut ?? new EventStreamNetworkError("The event stream broke.", error));
+        return this.restarting || this.oversized !== undefined
+          ? "ended"
+          : (timedOut ?? new EventStreamNetworkError("The event stream broke.", error));
       } finally {
         this.parser.end();
       }
@@ -265,11 +303,20 @@ export class Connection {
     }
   }
 
+  /**
+   * Whether the id goes in the `Last-Event-ID` header. An id with a control character, which `fetch` refuses in a
+   * header (a foreign server may issue one), goes in the `lastEventId` query parameter instead, so that every
+   * reconnect still reaches the server rather than failing before it is sent.
+   */
+  private lastEventIdInHeader(lastEventId: string): boolean {
+    return this.settings.lastEventIdIn === "header" && lastEventId !== "" && !CONTROL_CHARACTER.test(lastEventId);
+  }
+
   private async requestInit(lastEventId: string): Promise<RequestInit> {
     const source = this.settings.headers;
     const headers = new Headers(typeof source === "function" ? await source() : source);
     headers.set("Accept", "text/event-stream");
-    if (this.settings.lastEventIdIn === "header" && lastEventId !== "") {
+    if (this.lastEventIdInHeader(lastEventId)) {
       headers.set("Last-Event-ID", utf8ByteString(lastEventId));
     }
     const init: RequestInit = { method: "GET", headers };
@@ -282,7 +329,7 @@ export class Connection {
   private requestUrl({ url, lastEventId }: { readonly url: string; readonly lastEventId: string }): string {
     const hash = url.indexOf("#");
     const withoutHash = hash === -1 ? url : url.slice(0, hash);
-    if (this.settings.lastEventIdIn !== "query" || lastEventId === "") {
+    if (lastEventId === "" || this.lastEventIdInHeader(lastEventId)) {
       return hash === -1 ? url : withoutHash;
     }
     return appendQuery(withoutHash, `lastEventId=${encodeURIComponent(lastEventId)}`);
@@ -293,6 +340,22 @@ export class Connection {
 export function appendQuery(url: string, query: string): string {
   const separator = url.indexOf("?") === -1 ? "?" : url.endsWith("?") || url.endsWith("&") ? "" : "&";
   return `${url}${separator}${query}`;
+}
+
+/**
+ * Reads a `Retry-After`: delay seconds or an HTTP date, relative to `nowMs` (wall-clock milliseconds). `undefined`
+ * when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
+  if (value === null) {
+    return undefined;
+  }
+  const text = value.trim();
+  if (/^[0-9]+$/.test(text)) {
+    return Math.min(Number(text) * 1000, MAX_TIMER_MS);
+  }
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.min(Math.max(0, date - nowMs), MAX_TIMER_MS);
 }
 
 /** Frees the connection of a response that will not be read. */

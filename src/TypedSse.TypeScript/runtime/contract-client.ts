@@ -28,6 +28,11 @@ export type ContractClientOptions = Omit<EventStreamClientOptions, "url" | "mult
   readonly share?: ConnectionSharing;
   /** The multiplexed endpoint's URL. Default: `/events` appended to `baseUrl`, like the contract's route. */
   readonly multiplexUrl?: string | URL;
+  /**
+   * The server's `TypedSseOptions.MaxSubscriptionsPerConnection`, if the app changed it from its default of 32: the
+   * most subscriptions one request to the multiplexed endpoint carries.
+   */
+  readonly maxSubscriptionsPerConnection?: number;
 };
 
 let defaults: ContractClientOptions = {};
@@ -92,14 +97,21 @@ export abstract class ContractClient<TArgs extends ContractArgs<TArgs>, TEvent e
   private readonly subscriptions = new Map<string, Map<AnyHandler, Unsubscribe>>();
 
   protected constructor(path: string, options: ContractClientOptions, definition: ContractDefinition<TArgs, TEvent>) {
-    const { baseUrl, share, multiplexUrl, ...clientOptions } = { ...defaults, ...options };
+    const { baseUrl, share, multiplexUrl, maxSubscriptionsPerConnection, ...clientOptions } = { ...defaults, ...options };
     this.definition = definition;
     this.source = new EventStreamClient({
       ...clientOptions,
       url: joinUrl(baseUrl, path),
       ...(share === "none"
         ? {}
-        : { multiplex: { url: multiplexUrl ?? joinUrl(baseUrl, "/events"), path, sharing: share ?? "browser" } }),
+        : {
+            multiplex: {
+              url: multiplexUrl ?? joinUrl(baseUrl, "/events"),
+              path,
+              sharing: share ?? "browser",
+              ...(maxSubscriptionsPerConnection !== undefined ? { maxSubscriptionsPerConnection } : {}),
+            },
+          }),
     });
   }
 

@@ -15,20 +15,41 @@ export interface EventStreamError {
 }
 
 /**
- * The server answered with a status that is not a stream. A 4xx (other than 204's "stop") is fatal and closes the
- * client; a 5xx is reported and retried.
+ * The server answered with a status that is not a stream. A 5xx, 408 or 429 is reported and retried (after the
+ * server's `Retry-After`, when it sent one); any other 4xx is fatal and closes the client (204 is "stop").
  */
 export class EventStreamHttpError extends EventStreamError {
   /** The HTTP status code. */
   readonly status: number;
   /** The HTTP reason phrase, often empty over HTTP/2. */
   readonly statusText: string;
+  /** The server's `Retry-After`, in milliseconds, when it sent a valid one. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(status: number, statusText: string) {
-    super(`The server answered ${status}${statusText ? ` ${statusText}` : ""} instead of an event stream.`);
+  constructor(status: number, statusText: string, retryAfterMs?: number) {
+    super(
+      `The server answered ${status}${statusText ? ` ${statusText}` : ""} instead of an event stream` +
+        (retryAfterMs === undefined ? "." : `; retrying after ${retryAfterMs} ms, as its Retry-After asks.`),
+    );
     this.name = "EventStreamHttpError";
     this.status = status;
     this.statusText = statusText;
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/**
+ * One line or one event of the stream was longer than the client's `maxEventSize`. Fatal: the client closes rather
+ * than reconnect to the same event again. Raise `maxEventSize` if the server's events are that large on purpose.
+ */
+export class EventStreamEventTooLargeError extends EventStreamError {
+  /** The limit that was exceeded, in characters. */
+  readonly maxEventSize: number;
+
+  constructor(maxEventSize: number) {
+    super(`An event (or one line) of the stream was longer than maxEventSize, ${maxEventSize} characters; the client closed. Raise maxEventSize if events this large are expected.`);
+    this.name = "EventStreamEventTooLargeError";
+    this.maxEventSize = maxEventSize;
   }
 }
 

@@ -32,6 +32,7 @@ export {
 export {
   EventStreamContentTypeError,
   EventStreamError,
+  EventStreamEventTooLargeError,
   EventStreamHttpError,
   EventStreamListenerError,
   EventStreamNetworkError,

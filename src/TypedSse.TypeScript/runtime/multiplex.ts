@@ -29,7 +29,8 @@ export interface Upstream {
 
 /** What a multiplexed connection tells about its subscriptions, each named by its path. */
 export interface MultiplexListener {
-  state(state: "connecting" | "open"): void;
+  /** The request that carries `paths` is open, or connecting again. */
+  state(state: "connecting" | "open", paths: readonly string[]): void;
   /** A subscription's part of the hello, with the cursor entry it starts from. */
   hello(path: string, hello: StreamHello, from: string): void;
   /** An application event; its `lastEventId` is the subscription's own id. */
@@ -142,13 +143,13 @@ export class MultiplexedConnection {
   private open(): Connection {
     const connection: Connection = new Connection(this.settings, {
       target: () => this.target(),
-      opened: () => this.listener.state("open"),
+      opened: () => this.listener.state("open", this.current),
       event: (event) => this.dispatch(event, connection),
       retrying: (error) => {
         if (error !== undefined) {
           this.listener.error(error);
         }
-        this.listener.state("connecting");
+        this.listener.state("connecting", this.current);
       },
       rejected: (response) => {
         this.connection = undefined;
@@ -351,7 +352,7 @@ export class LocalHub implements MultiplexListener {
   private readonly entries = new Map<string, Set<SharedSubscription>>();
   private readonly onEmpty: () => void;
   private upstream: Upstream | undefined;
-  private currentState: "connecting" | "open" = "connecting";
+  /** The hello of each path whose request is open and has said it: a client that joins such a path opens at once. */
   private readonly hellos = new Map<string, StreamHello>();
 
   constructor(onEmpty: () => void) {
@@ -396,7 +397,7 @@ export class LocalHub implements MultiplexListener {
     if (subscriptions.size > 1) {
       queueMicrotask(() => {
         const hello = this.hellos.get(subscription.path);
-        if (this.currentState === "open" && hello !== undefined && this.entries.get(subscription.path)?.has(subscription) === true) {
+        if (hello !== undefined && this.entries.get(subscription.path)?.has(subscription) === true) {
           subscription.state("open");
           subscription.hello(hello, "");
         }
@@ -422,12 +423,14 @@ export class LocalHub implements MultiplexListener {
     }
   }
 
-  state(state: "connecting" | "open"): void {
-    this.currentState = state;
-    if (state === "connecting") {
-      this.hellos.clear();
+  /** The request that carries `paths` (every path of the page, if not given) is open, or connecting again. */
+  state(state: "connecting" | "open", paths?: readonly string[]): void {
+    for (const path of paths ?? [...this.entries.keys()]) {
+      if (state === "connecting") {
+        this.hellos.delete(path);
+      }
+      this.each(path, (subscription) => subscription.state(state));
     }
-    this.each(undefined, (subscription) => subscription.state(state));
   }
 
   hello(path: string, hello: StreamHello, from: string): void {
@@ -483,34 +486,6 @@ export class LocalHub implements MultiplexListener {
     }
   }
 }
-
-/** The page's own connection for a hub: what every page does where tabs cannot share. */
-export function pageUpstream(endpoint: string, settings: ConnectionSettings, hub: LocalHub, onUnavailable: () => void): Upstream {
-  const connection = new MultiplexedConnection(
-    endpoint,
-    settings,
-    {
-      state: (state) => hub.state(state),
-      hello: (path, hello, from) => hub.hello(path, hello, from),
-      event: (path, event) => hub.event(path, event),
-      reset: (path, reset) => hub.reset(path, reset),
-      ended: (path, info) => hub.ended(path, info),
-      error: (error) => hub.error(error),
-      unavailable: () => {
-        onUnavailable();
-        hub.unavailable();
-      },
-    },
-    () => hub.wanted(),
-  );
-  connection.update();
-  return {
-    changed: () => connection.update(),
-    rewind: (path, position) => connection.rewind(path, position),
-    close: () => connection.close(),
-  };
-}
-
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((item) => b.includes(item));

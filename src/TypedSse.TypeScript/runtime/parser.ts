@@ -18,6 +18,14 @@ export interface EventStreamParserOptions {
   readonly onRetry?: (retryMs: number) => void;
   /** The last event id to start from, for a stream that resumes an earlier one. Defaults to `""`. */
   readonly lastEventId?: string;
+  /**
+   * The most characters (UTF-16 code units) one line, or one event's data, may hold. Past it the parser drops the
+   * event, calls `onOversize` and ignores the rest of the stream until {@link EventStreamParser.end}. No limit by
+   * default.
+   */
+  readonly maxEventSize?: number;
+  /** Called once when a line or an event grows past `maxEventSize`, with that limit. */
+  readonly onOversize?: (maxEventSize: number) => void;
 }
 
 const LF = 10;
@@ -37,6 +45,12 @@ export class EventStreamParser {
   private readonly onEvent: (event: ServerSentEvent) => void;
   private readonly onComment: ((comment: string) => void) | undefined;
   private readonly onRetry: ((retryMs: number) => void) | undefined;
+  private readonly onOversize: ((maxEventSize: number) => void) | undefined;
+  private readonly maxEventSize: number;
+  /** The characters held in {@link EventStreamParser.pending}. */
+  private pendingLength = 0;
+  /** A line or an event was too large: the rest of this stream is ignored. */
+  private oversized = false;
 
   private decoder: TextDecoder | undefined;
   private atStreamStart = true;
@@ -55,6 +69,8 @@ export class EventStreamParser {
     this.onEvent = options.onEvent;
     this.onComment = options.onComment;
     this.onRetry = options.onRetry;
+    this.onOversize = options.onOversize;
+    this.maxEventSize = options.maxEventSize ?? Infinity;
     this.idBuffer = this.committedId = options.lastEventId ?? "";
   }
 
@@ -68,6 +84,9 @@ export class EventStreamParser {
 
   /** Parses the next bytes of the stream. UTF-8 sequences and line endings may be split across chunks. */
   feed(chunk: Uint8Array): void {
+    if (this.oversized) {
+      return;
+    }
     this.atStreamStart = false;
     this.decoder ??= new TextDecoder();
     this.scan(this.decoder.decode(chunk, STREAM));
@@ -78,6 +97,9 @@ export class EventStreamParser {
    * BOM. Use either `feed` or `feedText` for one stream, not both.
    */
   feedText(text: string): void {
+    if (this.oversized) {
+      return;
+    }
     if (this.atStreamStart && text.length > 0) {
       this.atStreamStart = false;
       if (text.charCodeAt(0) === 0xfeff) {
@@ -95,6 +117,8 @@ export class EventStreamParser {
     this.decoder = undefined;
     this.atStreamStart = true;
     this.pending.length = 0;
+    this.pendingLength = 0;
+    this.oversized = false;
     this.skipLeadingLF = false;
     this.data = "";
     this.hasData = false;
@@ -125,7 +149,11 @@ export class EventStreamParser {
         this.pending.push(chunk.slice(position, end));
         const line = this.pending.join("");
         this.pending.length = 0;
+        this.pendingLength = 0;
         this.line(line, 0, line.length);
+      }
+      if (this.oversized) {
+        return;
       }
       position = end + 1;
       if (end === lf) {
@@ -145,7 +173,22 @@ export class EventStreamParser {
     if (position < length) {
       // Fragments are joined once, when the line's end arrives, so a long line in many chunks stays linear.
       this.pending.push(position === 0 ? chunk : chunk.slice(position));
+      this.pendingLength += length - position;
+      if (this.pendingLength + this.data.length > this.maxEventSize) {
+        this.oversize();
+      }
     }
+  }
+
+  private oversize(): void {
+    this.oversized = true;
+    this.pending.length = 0;
+    this.pendingLength = 0;
+    this.data = "";
+    this.hasData = false;
+    this.eventType = "";
+    this.idBuffer = this.committedId;
+    this.onOversize?.(this.maxEventSize);
   }
 
   /**
@@ -221,6 +264,9 @@ export class EventStreamParser {
     } else {
       this.data = value;
       this.hasData = true;
+    }
+    if (this.data.length > this.maxEventSize) {
+      this.oversize();
     }
   }
 

@@ -8,6 +8,11 @@ import type { ResetReason, StreamHello, StreamReset } from "./types.js";
 export const HELLO = "typedsse:hello";
 /** The server could not replay: resync. A contract client delivers it under this name. */
 export const RESET = "typedsse:reset";
+/**
+ * The server ended the connection on purpose (`reason`: `credentials-expired`, or the app's, such as `signed-out`).
+ * The client reconnects, running its headers callback again, without counting a failure.
+ */
+export const CLOSE = "typedsse:close";
 /** A multiplexed subscription was refused. */
 export const REFUSED = "typedsse:refused";
 /** Every control event's name starts so; a contract's event names never contain a colon. */

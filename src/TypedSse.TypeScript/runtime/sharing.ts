@@ -1,6 +1,7 @@
 import type { ConnectionSettings } from "./connection.js";
 import { DedicatedTransport } from "./dedicated.js";
 import { LocalHub, SharedSubscription } from "./multiplex.js";
+import { DEFAULT_MAX_SUBSCRIPTIONS } from "./split.js";
 import { browserTabs, connectTabs, type TabEnvironment } from "./tabs.js";
 import type { StreamSink, Transport } from "./transport.js";
 import type { MultiplexOptions } from "./types.js";
@@ -47,7 +48,8 @@ export class PageHubs {
         }
       };
       const tabs = sharing === "browser" ? this.tabs() : undefined;
-      created.connect(connectTabs(channel, endpoint, settings, created, onUnavailable, tabs));
+      const max = options.maxSubscriptionsPerConnection ?? DEFAULT_MAX_SUBSCRIPTIONS;
+      created.connect(connectTabs(channel, endpoint, settings, max, created, onUnavailable, tabs));
       this.hubs.set(key, created);
       hub = created;
     }

@@ -1,8 +1,9 @@
 import type { ConnectionSettings } from "./connection.js";
 import { EventStreamError, EventStreamHttpError, EventStreamRefusedError } from "./errors.js";
-import { MultiplexedConnection, pageUpstream, type LocalHub, type MultiplexListener, type Upstream } from "./multiplex.js";
+import type { LocalHub, MultiplexListener, Upstream } from "./multiplex.js";
 import type { ServerSentEvent } from "./parser.js";
 import { compareIds } from "./protocol.js";
+import { SplitConnection } from "./split.js";
 import type { StreamClose, StreamHello, StreamReset } from "./types.js";
 
 /** The part of `navigator.locks` the tabs use. */
@@ -60,7 +61,7 @@ type TabMessage =
   | { readonly t: "leader"; readonly from: string }
   | { readonly t: "subs"; readonly from: string; readonly subs: readonly (readonly [string, string])[] }
   | { readonly t: "bye"; readonly from: string }
-  | { readonly t: "state"; readonly state: "connecting" | "open" }
+  | { readonly t: "state"; readonly state: "connecting" | "open"; readonly paths?: readonly string[] }
   | { readonly t: "hello"; readonly path: string; readonly hello: StreamHello; readonly from: string }
   | { readonly t: "event"; readonly path: string; readonly event: ServerSentEvent }
   | { readonly t: "reset"; readonly path: string; readonly reset: StreamReset }
@@ -75,14 +76,44 @@ export function connectTabs(
   channel: string,
   endpoint: string,
   settings: ConnectionSettings,
+  max: number,
   hub: LocalHub,
   onUnavailable: () => void,
   environment: TabEnvironment | undefined,
 ): Upstream {
   return environment === undefined
-    ? pageUpstream(endpoint, settings, hub, onUnavailable)
-    : new TabLink(channel, endpoint, settings, hub, onUnavailable, environment);
+    ? pageUpstream(endpoint, settings, max, hub, onUnavailable)
+    : new TabLink(channel, endpoint, settings, max, hub, onUnavailable, environment);
 }
+
+/** The page's own connection for a hub: what every page does where tabs cannot share. */
+export function pageUpstream(endpoint: string, settings: ConnectionSettings, max: number, hub: LocalHub, onUnavailable: () => void): Upstream {
+  const connection = new SplitConnection(
+    endpoint,
+    settings,
+    {
+      state: (state, paths) => hub.state(state, paths),
+      hello: (path, hello, from) => hub.hello(path, hello, from),
+      event: (path, event) => hub.event(path, event),
+      reset: (path, reset) => hub.reset(path, reset),
+      ended: (path, info) => hub.ended(path, info),
+      error: (error) => hub.error(error),
+      unavailable: () => {
+        onUnavailable();
+        hub.unavailable();
+      },
+    },
+    () => hub.wanted(),
+    max,
+  );
+  connection.update();
+  return {
+    changed: () => connection.update(),
+    rewind: (path, position) => connection.rewind(path, position),
+    close: () => connection.close(),
+  };
+}
+
 
 /**
  * One tab's end of the browser-wide connection. The tab that holds the Web Lock named after the endpoint leads: it
@@ -96,15 +127,16 @@ class TabLink implements Upstream {
   private readonly id = Math.random().toString(36).slice(2) + Date.now().toString(36);
   private readonly endpoint: string;
   private readonly settings: ConnectionSettings;
+  private readonly max: number;
   private readonly hub: LocalHub;
   private readonly onUnavailable: () => void;
   private readonly channel: TabChannel;
   private readonly pending = new AbortController();
 
   /** While this tab leads: its connection, what the other tabs want, and what they were last told. */
-  private connection: MultiplexedConnection | undefined;
+  private connection: SplitConnection | undefined;
   private readonly followers = new Map<string, Map<string, string>>();
-  private state: "connecting" | "open" = "connecting";
+  /** The hello of each path whose request is open and has said it, for the tabs that join it later. */
   private readonly hellos = new Map<string, { readonly hello: StreamHello; readonly from: string }>();
   /** The followers heard from since the last roll call: one that stays silent through a whole round has crashed. */
   private heard = new Set<string>();
@@ -113,9 +145,10 @@ class TabLink implements Upstream {
   private readonly stopWatchingLeave: () => void;
   private closed = false;
 
-  constructor(name: string, endpoint: string, settings: ConnectionSettings, hub: LocalHub, onUnavailable: () => void, environment: TabEnvironment) {
+  constructor(name: string, endpoint: string, settings: ConnectionSettings, max: number, hub: LocalHub, onUnavailable: () => void, environment: TabEnvironment) {
     this.endpoint = endpoint;
     this.settings = settings;
+    this.max = max;
     this.hub = hub;
     this.onUnavailable = onUnavailable;
     this.channel = environment.channel(name);
@@ -168,7 +201,7 @@ class TabLink implements Upstream {
     this.followers.clear();
     this.hub.state("connecting");
     this.post({ t: "state", state: "connecting" });
-    this.connection = new MultiplexedConnection(this.endpoint, this.settings, this.leaderListener(), () => this.wanted());
+    this.connection = new SplitConnection(this.endpoint, this.settings, this.leaderListener(), () => this.wanted(), this.max);
     // Every tab answers with what it has; a tab that is behind this one makes the connection go back for it.
     this.post({ t: "leader", from: this.id });
     this.connection.update();
@@ -213,13 +246,12 @@ class TabLink implements Upstream {
 
   private leaderListener(): MultiplexListener {
     return {
-      state: (state) => {
-        this.state = state;
+      state: (state, paths) => {
         if (state === "connecting") {
-          this.hellos.clear();
+          paths.forEach((path) => this.hellos.delete(path));
         }
-        this.hub.state(state);
-        this.post({ t: "state", state });
+        this.hub.state(state, paths);
+        this.post({ t: "state", state, paths });
       },
       hello: (path, hello, from) => {
         this.hellos.set(path, { hello, from });
@@ -269,13 +301,11 @@ class TabLink implements Upstream {
           }
           connection.update();
           // A path the connection already carries opens in the new tab at once.
-          if (this.state === "open") {
-            this.post({ t: "state", state: "open" });
-            for (const path of subs.keys()) {
-              const known = this.hellos.get(path);
-              if (known !== undefined) {
-                this.post({ t: "hello", path, hello: known.hello, from: "" });
-              }
+          const open = [...subs.keys()].filter((path) => this.hellos.has(path));
+          if (open.length > 0) {
+            this.post({ t: "state", state: "open", paths: open });
+            for (const path of open) {
+              this.post({ t: "hello", path, hello: this.hellos.get(path)!.hello, from: "" });
             }
           }
         }
@@ -291,7 +321,7 @@ class TabLink implements Upstream {
     }
     switch (message.t) {
       case "state":
-        this.hub.state(message.state);
+        this.hub.state(message.state, message.paths);
         return;
       case "hello":
         this.hub.hello(message.path, message.hello, message.from);

@@ -46,6 +46,11 @@ export interface MultiplexOptions {
    * page's clients.
    */
   readonly sharing?: Exclude<ConnectionSharing, "none">;
+  /**
+   * The most subscriptions one request carries: the server's `TypedSseOptions.MaxSubscriptionsPerConnection`
+   * (default 32). A larger set is carried by as many requests as it needs. The first client of a connection decides.
+   */
+  readonly maxSubscriptionsPerConnection?: number;
 }
 
 /** Options of an {@link EventStreamClient}. Only `url` is required. */
@@ -89,6 +94,11 @@ export interface EventStreamClientOptions {
    * none, so such a connection is only dropped by the network.
    */
   readonly idleTimeoutMs?: number;
+  /**
+   * The most characters one line, or one event's data, may hold. A longer one fails the client with an
+   * `EventStreamEventTooLargeError` instead of exhausting memory. Default 16,777,216 (16 Mi).
+   */
+  readonly maxEventSize?: number;
   /** The `fetch` to use, for platforms or tests that need another one. */
   readonly fetch?: FetchFunction;
   /** A source of numbers in [0, 1) for backoff jitter; `Math.random` by default. */

@@ -4,6 +4,7 @@ import {
   EventStreamClient,
   EventStreamContentTypeError,
   EventStreamError,
+  EventStreamEventTooLargeError,
   EventStreamHttpError,
   EventStreamListenerError,
   EventStreamNetworkError,
@@ -720,5 +721,111 @@ describe("EventStreamClient", () => {
     assert.equal(seen[0]?.credentials, "include");
     assert.equal(seen[0]?.method, "GET");
     assert.equal(client.url, server.url());
+  });
+});
+
+describe("EventStreamClient: expiring credentials, limits and hostile streams", () => {
+  it("reconnects after a typedsse:close with fresh headers and without backing off or reporting an error", async (t) => {
+    const clock = new FakeClock();
+    let token = 0;
+    const { server, log } = await setup(
+      t,
+      (_request, response, index) => {
+        openStream(response);
+        response.end(`retry: 1000\nid: ${index + 1}\ndata: ${index}\n\nevent: typedsse:close\ndata: {"reason":"credentials-expired"}\n\n`);
+      },
+      { clock, headers: () => ({ Authorization: `Bearer ${++token}` }), random: () => 0.999_999 },
+    );
+    const waits: number[] = [];
+    for (let close = 1; close <= 4; close++) {
+      await until(() => server.requests.length === close && clock.pending === 1, `close ${close}`);
+      waits.push(clock.delays[0] ?? -1);
+      clock.advance(clock.delays[0] ?? 0);
+    }
+    await server.waitForRequests(5);
+    assert.deepEqual(waits, [1000, 1000, 1000, 1000]);
+    assert.deepEqual(
+      server.requests.slice(0, 3).map((request) => [request.headers.authorization, request.headers["last-event-id"]]),
+      [
+        ["Bearer 1", undefined],
+        ["Bearer 2", "1"],
+        ["Bearer 3", "2"],
+      ],
+    );
+    assert.deepEqual(log.errors, []);
+    assert.ok(log.events.every((event) => event.type === "message"));
+  });
+
+  it("retries a 429 and a 503 after their Retry-After, in seconds or as a date", async (t) => {
+    const clock = new FakeClock();
+    const { server, log } = await setup(
+      t,
+      (_request, response, index) => {
+        if (index === 0) {
+          response.writeHead(429, { "Retry-After": "7" }).end("Too many event streams");
+        } else if (index === 1) {
+          response.writeHead(503, { "Retry-After": new Date(Date.now() + 60_000).toUTCString() }).end();
+        } else {
+          openStream(response);
+          response.write("data: in\n\n");
+        }
+      },
+      { clock, retryDelayMs: 1000 },
+    );
+    await until(() => log.errors.length === 1 && clock.pending === 1, "the 429");
+    assert.equal(clock.delays[0], 7000);
+    assert.equal((log.errors[0] as EventStreamHttpError).retryAfterMs, 7000);
+    clock.advance(6999);
+    await settle();
+    assert.equal(server.requests.length, 1, "no reconnect before Retry-After");
+    clock.advance(1);
+
+    await until(() => log.errors.length === 2 && clock.pending === 1, "the 503");
+    const wait = clock.delays[0] ?? 0;
+    assert.ok(wait > 55_000 && wait <= 60_000, String(wait));
+    clock.advance(wait);
+    await until(() => log.events.length === 1, "the event once the server has room");
+    assert.deepEqual(log.closes, []);
+  });
+
+  it("still treats other 4xx as fatal", async (t) => {
+    const { log } = await setup(t, (_request, response) => {
+      response.writeHead(403, { "Retry-After": "1" }).end();
+    });
+    await until(() => log.closes.length === 1, "the close");
+    assert.equal((log.closes[0]?.error as EventStreamHttpError).status, 403);
+  });
+
+  it("sends an id that fetch refuses in a header in the lastEventId query parameter instead", async (t) => {
+    const { server, log } = await setup(t, (_request, response, index) => {
+      openStream(response);
+      response.end(index === 0 ? "id: a\u0001b\u007fc\u000bd\ndata: x\n\n" : "");
+    });
+    await server.waitForRequests(3);
+    const second = server.requests[1];
+    assert.equal(second?.headers["last-event-id"], undefined);
+    assert.equal(new URL(second?.url ?? "", "http://x").searchParams.get("lastEventId"), "a\u0001b\u007fc\u000bd");
+    assert.deepEqual(log.errors, []);
+  });
+
+  it("fails with a clear error, and does not reconnect, when an event exceeds maxEventSize", async (t) => {
+    const { server, log } = await setup(
+      t,
+      (_request, response) => {
+        openStream(response);
+        response.write("data: small\n\n");
+        response.write("data: " + "x".repeat(600));
+        setTimeout(() => response.write("x".repeat(600)), 5);
+      },
+      { maxEventSize: 1000 },
+    );
+    await until(() => log.closes.length === 1, "the close");
+    const error = log.closes[0]?.error;
+    assert.ok(error instanceof EventStreamEventTooLargeError);
+    assert.equal(error.maxEventSize, 1000);
+    assert.match(error.message, /maxEventSize/);
+    assert.deepEqual(log.events.map((event) => event.data), ["small"]);
+    await settle();
+    assert.equal(server.requests.length, 1);
   });
 });

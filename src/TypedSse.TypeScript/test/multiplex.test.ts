@@ -229,6 +229,43 @@ describe("clients sharing a multiplexed connection", () => {
     assert.equal(b.state, "open");
   });
 
+  it("carry a set larger than the server's cap on as many requests as it needs, and change only the request a client is on", async (t) => {
+    const { server, streams, connect } = await setup(t, (stream) => {
+      stream.hello(stream.paths.map(() => "10"));
+      stream.paths.forEach((path) => stream.post(path, "11", `first on ${path}`));
+    });
+    const rooms = Array.from({ length: 40 }, (_, i) => `r${i}`);
+    const clients = rooms.map((room) => connect(room));
+    await until(() => clients.every((client) => client.log.posts.length === 1), "a post in every client");
+
+    assert.deepEqual(streams.map((stream) => stream.paths.length), [32, 8], "the server's default cap of 32 a request");
+    assert.deepEqual(new Set(streams.flatMap((stream) => stream.paths)).size, 40, "each path on one request");
+    assert.ok(clients.every((client, i) => client.log.posts[0] === `first on /rooms/r${i}/events` && client.state === "open"));
+
+    // A client of the second request leaves, another joins: the first request is left alone.
+    clients[35]?.close();
+    const joined = connect("late");
+    await server.waitForRequests(3);
+    await settle();
+    assert.equal(server.requests.length, 3);
+    assert.ok(!server.requests[0]?.closed, "the first request stays");
+    assert.ok(server.requests[1]?.closed, "the second request is replaced");
+    assert.equal(streams[2]?.paths.length, 8);
+    assert.ok(streams[2]?.paths.includes("/rooms/late/events") && !streams[2]?.paths.includes("/rooms/r35/events"));
+    await until(() => joined.state === "open", "the joined client");
+    assert.deepEqual(clients[0]?.log.states, ["open"], "a client of the first request saw no reconnect");
+  });
+
+  it("take the server's cap from maxSubscriptionsPerConnection, and refuse one that is not a whole number", async (t) => {
+    const { streams, connect } = await setup(t, (stream) => {
+      stream.hello(stream.paths.map(() => "10"));
+    });
+    const clients = ["a", "b", "c"].map((room) => connect(room, { maxSubscriptionsPerConnection: 2 }));
+    await until(() => clients.every((client) => client.state === "open"), "every client");
+    assert.deepEqual(streams.map((stream) => stream.paths), [[A, B], [C]]);
+    assert.throws(() => connect("d", { multiplexUrl: "/other", maxSubscriptionsPerConnection: 0 }), /maxSubscriptionsPerConnection must be a whole number of at least 1, not 0/);
+  });
+
   it("open a client at once, with the stream's hello, when its stream is already on the connection", async (t) => {
     const { server, connect } = await setup(t, (stream) => {
       stream.hello(["10"]);

@@ -444,3 +444,40 @@ function referenceParse(text: string): Output {
   }
   return output;
 }
+
+describe("EventStreamParser with maxEventSize", () => {
+  function capped(max: number): { parser: EventStreamParser; events: string[]; oversized: number[] } {
+    const events: string[] = [];
+    const oversized: number[] = [];
+    const parser = new EventStreamParser({
+      onEvent: (event) => events.push(event.data),
+      maxEventSize: max,
+      onOversize: (limit) => oversized.push(limit),
+    });
+    return { parser, events, oversized };
+  }
+
+  it("reports a line that grows past the limit across chunks, once, and ignores the rest of the stream", () => {
+    const { parser, events, oversized } = capped(10);
+    parser.feedText("data: ok\n\ndata: 0123");
+    parser.feedText("456789");
+    parser.feedText("\n\ndata: later\n\n");
+    assert.deepEqual(events, ["ok"]);
+    assert.deepEqual(oversized, [10]);
+  });
+
+  it("reports an event whose data lines add up past the limit", () => {
+    const { parser, events, oversized } = capped(10);
+    parser.feedText("data: 123456\ndata: 7890\n\n");
+    assert.deepEqual(events, []);
+    assert.deepEqual(oversized, [10]);
+  });
+
+  it("starts afresh after end, for the next connection", () => {
+    const { parser, events } = capped(10);
+    parser.feedText("data: 0123456789abc");
+    parser.end();
+    parser.feedText("data: fine\n\n");
+    assert.deepEqual(events, ["fine"]);
+  });
+});

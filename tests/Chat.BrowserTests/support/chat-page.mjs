@@ -59,6 +59,7 @@ export async function apiSession(url, name) {
       method: "POST",
       headers: { "Content-Type": "application/json", Cookie: cookie },
       body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(PATIENCE_MS),
     });
     assert.equal(answer.status, status, `POST /api/rooms/${path}`);
     return status === 204 ? undefined : answer.json();

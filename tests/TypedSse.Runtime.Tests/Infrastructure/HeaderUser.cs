@@ -8,26 +8,32 @@ using Microsoft.Extensions.Options;
 
 namespace TypedSse.Runtime.Tests.Infrastructure;
 
-/// <summary>An authentication scheme that signs the request in as the user named by the X-User header.</summary>
-public sealed class HeaderUser(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+/// <summary>The header a <see cref="HeaderUser"/> scheme reads.</summary>
+public sealed class HeaderUserOptions : AuthenticationSchemeOptions
+{
+    public string Header { get; set; } = HeaderUser.HeaderName;
+}
+
+/// <summary>An authentication scheme that signs the request in as the user named by a header (X-User by default).</summary>
+public sealed class HeaderUser(IOptionsMonitor<HeaderUserOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+    : AuthenticationHandler<HeaderUserOptions>(options, logger, encoder)
 {
     public const string SchemeName = "header";
     public const string HeaderName = "X-User";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (Request.Headers[HeaderName] is not [{ Length: > 0 } user])
+        if (Request.Headers[Options.Header] is not [{ Length: > 0 } user])
         {
             return Task.FromResult(AuthenticateResult.NoResult());
         }
-        var principal = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user)], SchemeName));
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user)], Scheme.Name));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name)));
     }
 
     public static void Add(WebApplicationBuilder builder)
     {
-        builder.Services.AddAuthentication(SchemeName).AddScheme<AuthenticationSchemeOptions, HeaderUser>(SchemeName, null);
+        builder.Services.AddAuthentication(SchemeName).AddScheme<HeaderUserOptions, HeaderUser>(SchemeName, null);
         builder.Services.AddAuthorization();
     }
 

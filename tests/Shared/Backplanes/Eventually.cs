@@ -1,4 +1,4 @@
-namespace TypedSse.PostgreSql.Tests.Infrastructure;
+namespace TypedSse.Testing;
 
 /// <summary>Waits on conditions with generous bounds, never on fixed delays.</summary>
 public static class Eventually

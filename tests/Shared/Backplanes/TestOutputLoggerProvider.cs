@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
-namespace TypedSse.PostgreSql.Tests.Infrastructure;
+namespace TypedSse.Testing;
 
 /// <summary>Writes an app instance's log to the test's output, which xunit shows when the test fails.</summary>
-internal sealed class TestOutputLoggerProvider(ITestOutputHelper output, string instance) : ILoggerProvider
+public sealed class TestOutputLoggerProvider(ITestOutputHelper output, string instance) : ILoggerProvider
 {
     public ILogger CreateLogger(string categoryName) => new Logger(output, instance, categoryName);
 
