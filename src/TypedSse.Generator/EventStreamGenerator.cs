@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using TypedSse.Generator.Diagnostics;
 using TypedSse.Generator.Emitting.CSharp;
+using TypedSse.Generator.Emitting.DotNetClient;
 using TypedSse.Generator.Emitting.TypeScript;
 using TypedSse.Generator.Helpers;
 using TypedSse.Generator.Parsing;
@@ -53,8 +54,28 @@ public sealed class EventStreamGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.NamedContracts)
             .SelectMany(static (all, _) => all);
 
-        context.RegisterSourceOutput(named, static (output, contract) =>
-            output.AddSource(contract.Names.HintName, ContractEmitter.Emit(contract)));
+        // A compilation that references the .NET client but not the server runtime (a console app) gets the client
+        // only; a server project gets the client too when it sets TypedSseDotNetClient (for its own tests, say).
+        var targets = context.CompilationProvider
+            .Select(static (compilation, _) => EmitTargets.Of(compilation))
+            .Combine(context.AnalyzerConfigOptionsProvider.Select(static (options, _) =>
+                options.GlobalOptions.TryGetValue("build_property.TypedSseDotNetClient", out var value)
+                && string.Equals(value.Trim(), "true", StringComparison.OrdinalIgnoreCase)))
+            .Select(static (input, _) => input.Left with { DotNetClient = input.Left.DotNetClient || input.Right });
+
+        context.RegisterSourceOutput(named.Combine(targets), static (output, input) =>
+        {
+            var (contract, emit) = input;
+            if (emit.Sender)
+            {
+                output.AddSource(contract.Names.HintName, ContractEmitter.Emit(contract));
+            }
+
+            if (emit.DotNetClient)
+            {
+                output.AddSource(DotNetClientEmitter.HintName(contract.Names), DotNetClientEmitter.Emit(contract));
+            }
+        });
 
         // The TypeScript clients travel inside the assembly, where the TypedSse MSBuild targets read them after the
         // build and write them to disk: a generator must not write files itself.

@@ -74,7 +74,7 @@ public sealed class FreshProject : IAsyncLifetime
             </configuration>
             """);
 
-        foreach (string project in (string[])["src/TypedSse.Runtime", "src/TypedSse.PostgreSql"])
+        foreach (string project in (string[])["src/TypedSse.Client", "src/TypedSse.Runtime", "src/TypedSse.PostgreSql"])
         {
             await DotNet.RunAsync(DotNet.RepositoryRoot, Environment,
                 "pack", project, "-c", DotNet.Configuration, "--no-build", "-o", Feed, "-nologo");

@@ -64,6 +64,7 @@ internal static class GeneratorRunner
         return trusted
             .Where(static path => Path.GetFileName(path) is var name && (name.StartsWith("System.", StringComparison.Ordinal) || name.StartsWith("Microsoft.AspNetCore.", StringComparison.Ordinal) || name.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal) || name is "netstandard.dll" or "mscorlib.dll"))
             .Append(typeof(EventStream).Assembly.Location)
+            .Append(typeof(EventStreamAttribute).Assembly.Location)
             .Distinct()
             .Select(static path => (MetadataReference)MetadataReference.CreateFromFile(path))
             .ToImmutableArray();

@@ -279,7 +279,8 @@ internal static partial class ContractEmitter
         _ => Literal(value),
     };
 
-    private static IReadOnlyList<RouteParameter> RouteParameters(ContractModel contract)
+    /// <summary>The C# identifier and type of each route parameter: the route scope's and the .NET client's route values.</summary>
+    internal static IReadOnlyList<RouteParameter> RouteParameters(ContractModel contract)
     {
         var identifiers = new UniqueNames();
         var parameters = new List<RouteParameter>();
@@ -300,5 +301,5 @@ internal static partial class ContractEmitter
         return parameters;
     }
 
-    private sealed record RouteParameter(RouteParameterModel Model, string Identifier, string Type);
+    internal sealed record RouteParameter(RouteParameterModel Model, string Identifier, string Type);
 }

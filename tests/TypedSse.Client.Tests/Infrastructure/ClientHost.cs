@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using TypedSse.Runtime.Tests.Infrastructure;
+
+namespace TypedSse.Client.Tests.Infrastructure;
+
+/// <summary>A Kestrel server with the test contracts mapped, and .NET clients of it on a fake clock.</summary>
+public sealed class ClientHost : IAsyncDisposable
+{
+    private readonly List<HttpClient> _clients = [];
+
+    private ClientHost(StreamHost server) => Server = server;
+
+    public StreamHost Server { get; }
+
+    public FakeTimeProvider Time { get; } = new();
+
+    public System.Collections.Concurrent.ConcurrentQueue<Exception> Errors { get; } = new();
+
+    public IEventStream<IRoomEvents> Rooms => Server.Services.GetRequiredService<IEventStream<IRoomEvents>>();
+
+    public static async Task<ClientHost> StartAsync(Action<WebApplication>? before = null, Action<TypedSseOptions>? configure = null) =>
+        new(await StreamHost.StartAsync(app =>
+        {
+            before?.Invoke(app);
+            app.MapRoomEvents();
+            app.MapFeedEvents();
+        }, configure));
+
+    public EventStreamClient Client(HttpMessageHandler? handler = null, Action<EventStreamClientOptions>? configure = null)
+    {
+        var http = new HttpClient(handler ?? new SocketsHttpHandler()) { BaseAddress = Server.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        _clients.Add(http);
+        var options = new EventStreamClientOptions
+        {
+            TimeProvider = Time,
+            OnError = Errors.Enqueue,
+            Random = static () => 0.5,
+        };
+        configure?.Invoke(options);
+        return new EventStreamClient(http, options);
+    }
+
+    /// <summary>Waits until the connection has said hello, so that what is published next reaches it.</summary>
+    public static Task OpenAsync<TEvent>(EventStreamConnection<TEvent> connection) where TEvent : class =>
+        Wait.UntilAsync(() => connection.State == EventStreamConnectionState.Open && connection.ConnectionId is not null, "the connection is open");
+
+    /// <summary>Moves the fake clock on whenever the connection waits to reconnect, until <paramref name="done"/>.</summary>
+    public async Task PumpReconnectsAsync<TEvent>(EventStreamConnection<TEvent> connection, Func<bool> done) where TEvent : class
+    {
+        var deadline = DateTime.UtcNow + Wait.Long;
+        while (!done())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "Timed out pumping reconnects.");
+            if (connection.State == EventStreamConnectionState.WaitingToReconnect)
+            {
+                Time.Advance(TimeSpan.FromMinutes(1));
+            }
+            await Task.Delay(5);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in _clients)
+        {
+            client.Dispose();
+        }
+        await Server.DisposeAsync();
+    }
+}
