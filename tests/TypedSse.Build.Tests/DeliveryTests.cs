@@ -94,7 +94,11 @@ public sealed class DeliveryTests
     {
         using var scratch = new ScratchFolder();
         var packages = Path.Combine(scratch.Path, "packages");
-        await DotNet.RunAsync(DotNet.RepositoryRoot, "pack", "src/TypedSse.Runtime/TypedSse.Runtime.csproj", "-c", "Release", "--no-build", "-o", packages, "-p:PackageVersion=0.0.1-test", "-nologo");
+        // The runtime depends on the client package, which holds the contract attributes.
+        foreach (string project in (string[])["src/TypedSse.Client/TypedSse.Client.csproj", "src/TypedSse.Runtime/TypedSse.Runtime.csproj"])
+        {
+            await DotNet.RunAsync(DotNet.RepositoryRoot, "pack", project, "-c", "Release", "--no-build", "-o", packages, "-p:PackageVersion=0.0.1-test", "-nologo");
+        }
 
         using (var package = ZipFile.OpenRead(Path.Combine(packages, "TypedSse.Runtime.0.0.1-test.nupkg")))
         {

@@ -119,7 +119,7 @@ internal static partial class DotNetClientEmitter
         var cref = contract.FullyQualifiedName;
         var hasRoute = routeParameters.Count > 0;
         var routeParameter = hasRoute ? $"{names.Route} route, " : string.Empty;
-        var routeDoc = hasRoute ? "\n    /// <param name=\"route\">The route values of the stream to receive.</param>" : string.Empty;
+        var routeDoc = hasRoute ? "\n/// <param name=\"route\">The route values of the stream to receive.</param>" : string.Empty;
         var path = hasRoute ? "Path(route)" : "Path()";
         writer.WriteLines($$"""
             /// <summary>
