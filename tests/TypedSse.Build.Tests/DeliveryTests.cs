@@ -95,9 +95,9 @@ public sealed class DeliveryTests
         using var scratch = new ScratchFolder();
         var packages = Path.Combine(scratch.Path, "packages");
         // The runtime depends on the client package, which holds the contract attributes.
-        foreach (string project in (string[])["src/TypedSse.Client/TypedSse.Client.csproj", "src/TypedSse.Runtime/TypedSse.Runtime.csproj"])
+        foreach (string packed in (string[])["src/TypedSse.Client/TypedSse.Client.csproj", "src/TypedSse.Runtime/TypedSse.Runtime.csproj"])
         {
-            await DotNet.RunAsync(DotNet.RepositoryRoot, "pack", project, "-c", "Release", "--no-build", "-o", packages, "-p:PackageVersion=0.0.1-test", "-nologo");
+            await DotNet.RunAsync(DotNet.RepositoryRoot, "pack", packed, "-c", "Release", "--no-build", "-o", packages, "-p:PackageVersion=0.0.1-test", "-nologo");
         }
 
         using (var package = ZipFile.OpenRead(Path.Combine(packages, "TypedSse.Runtime.0.0.1-test.nupkg")))
