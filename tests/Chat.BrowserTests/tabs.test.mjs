@@ -391,6 +391,7 @@ describe("samples/Chat: one event-stream connection per browser", { timeout: 12 
   test("switching rooms 100 times during a steady publish loses and repeats nothing on the lobby and the inbox", { timeout: 5 * PATIENCE_MS }, async (t) => {
     await noConnections();
     const context = await newContext();
+    const requests = eventStreamRequests(context);
     let switching = true;
     let publishing;
     try {
@@ -401,9 +402,12 @@ describe("samples/Chat: one event-stream connection per browser", { timeout: 12 
       const erin = await apiSession(url, "erin");
       let published = 0;
       const post = () => erin.post("steady", `steady ${++published} @gina`);
+      // Steady, not a flood: a page that gets hundreds of mentions a second is starved of its main thread, and a
+      // switch then waits on rendering, not on the stream.
       publishing = (async () => {
         while (switching) {
           await post();
+          await new Promise((resolve) => setTimeout(resolve, 20));
         }
       })();
       await until(async () => numbered(await inboxTexts(tab), "steady").length >= 3, "the first messages");
@@ -419,7 +423,8 @@ describe("samples/Chat: one event-stream connection per browser", { timeout: 12 
             const shown = await tab.evaluate(() => ({
               hash: location.hash, name: document.getElementById("room-name").textContent, status: document.getElementById("connection-room").dataset.status,
             }));
-            throw new Error(`switch ${i} to #${room}: after ${PATIENCE_MS / 2} ms the page at ${shown.hash} shows ${shown.name}, whose stream is ${shown.status}; page errors: ${JSON.stringify(pageErrors)} (${error.message})`);
+            throw new Error(`switch ${i} to #${room}: after ${PATIENCE_MS / 2} ms the page at ${shown.hash} shows ${shown.name}, whose stream is ${shown.status}; page errors: ${JSON.stringify(pageErrors)}; the last requests: ${JSON.stringify(requests.slice(-3).map((request) => ({
+              paths: new URL(request.url).searchParams.getAll("s"), ago: Date.now() - request.at, outcome: request.outcome })))} (${error.message})`);
           });
       }
       t.diagnostic(`100 room switches, each until the new room's stream was open, took ${Date.now() - started} ms`);
@@ -487,11 +492,21 @@ describe("samples/Chat: one event-stream connection per browser", { timeout: 12 
 /** Every request of the context's tabs to the multiplexed endpoint, with the tab that sent it and (a promise of) its cursor. */
 function eventStreamRequests(context) {
   const requests = [];
+  const entries = new Map();
+  context.on("requestfailed", (request) => {
+    const entry = entries.get(request);
+    if (entry !== undefined) {
+      entry.outcome = `failed after ${Date.now() - entry.at} ms: ${request.failure()?.errorText}`;
+    }
+  });
   context.on("request", (request) => {
     if (new URL(request.url()).pathname === "/api/events") {
       // allHeaders: an EventSource's Last-Event-ID is added below the page, after what headers() reports.
       const lastEventId = request.allHeaders().then((headers) => headers["last-event-id"] ?? "", () => "");
-      requests.push({ page: request.frame().page(), at: Date.now(), lastEventId });
+      const entry = { page: request.frame().page(), at: Date.now(), lastEventId, url: request.url(), outcome: "pending" };
+      requests.push(entry);
+      entries.set(request, entry);
+      request.response().then((response) => { entry.outcome = `answered ${response?.status()} after ${Date.now() - entry.at} ms`; }, () => {});
     }
   });
   return requests;

@@ -22,6 +22,9 @@ type StreamName = "room" | "lobby" | "inbox";
 const TYPING_SHOWN_MS = 3000;
 const TYPING_SENT_EVERY_MS = 2000;
 const LOG_LENGTH = 40;
+/** The newest notifications the inbox lists, and the toasts shown at once: a busy inbox must not slow the page. */
+const INBOX_LENGTH = 50;
+const TOASTS_SHOWN = 3;
 
 let me = "";
 let roomName = "";
@@ -265,9 +268,16 @@ function notify(title: string, text: string, inRoom: string): void {
     h("a", { href: `#${inRoom}` }, h("strong", {}, title), h("span", {}, text)));
   const list = byId("inbox");
   list.prepend(item);
+  while (list.children.length > INBOX_LENGTH) {
+    list.lastElementChild!.remove();
+  }
   byId("inbox-empty").hidden = true;
+  const toasts = byId("toasts");
   const toast = h("div", { class: "toast" }, h("strong", {}, title), h("span", {}, text));
-  byId("toasts").append(toast);
+  toasts.append(toast);
+  while (toasts.children.length > TOASTS_SHOWN) {
+    toasts.firstElementChild!.remove();
+  }
   setTimeout(() => toast.remove(), 5000);
 }
 
