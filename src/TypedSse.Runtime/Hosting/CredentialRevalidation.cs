@@ -74,7 +74,7 @@ internal sealed class CredentialRevalidation : IDisposable
                 await using (scope.ConfigureAwait(false))
                 {
                     var copy = await AuthenticatedCopyAsync(scope.ServiceProvider, endpoint).ConfigureAwait(false);
-                    if (await EndpointAuthorization.AuthorizeAsync(copy, endpoint).ConfigureAwait(false) is int status)
+                    if ((await EndpointAuthorization.AuthorizeAsync(copy, endpoint).ConfigureAwait(false)).RefusedWith is int status)
                     {
                         Log.CredentialsRejected(_logger, _request.TraceIdentifier, status);
                         _output.CloseWith(ControlEvents.CredentialsRejectedReason);

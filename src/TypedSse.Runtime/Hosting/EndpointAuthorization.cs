@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http;
@@ -9,8 +10,8 @@ namespace TypedSse.Hosting;
 /// <summary>An endpoint's authorization metadata, evaluated as the authorization middleware would.</summary>
 internal static class EndpointAuthorization
 {
-    /// <returns>Null if allowed, else 401 or 403.</returns>
-    public static async ValueTask<int?> AuthorizeAsync(HttpContext context, Endpoint endpoint)
+    /// <returns>Null if allowed, else 401 or 403; and the authentication the endpoint's policy made, if any.</returns>
+    public static async ValueTask<(int? RefusedWith, AuthenticateResult? Authentication)> AuthorizeAsync(HttpContext context, Endpoint endpoint)
     {
         var authorizeData = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>();
         var policyObjects = endpoint.Metadata.GetOrderedMetadata<AuthorizationPolicy>();
@@ -20,7 +21,7 @@ internal static class EndpointAuthorization
         {
             if (authorizeData.Count == 0 && policyObjects.Count == 0)
             {
-                return null;
+                return (null, null);
             }
             throw new InvalidOperationException(
                 $"The event stream at {(endpoint as RouteEndpoint)?.RoutePattern.RawText ?? endpoint.DisplayName} requires authorization, but authorization services are not registered. Call builder.Services.AddAuthorization().");
@@ -30,17 +31,18 @@ internal static class EndpointAuthorization
             ?? await policyProvider.GetFallbackPolicyAsync().ConfigureAwait(false);
         if (policy is null)
         {
-            return null;
+            return (null, null);
         }
         var evaluator = services.GetRequiredService<IPolicyEvaluator>();
         var authentication = await evaluator.AuthenticateAsync(policy, context).ConfigureAwait(false);
         if (endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null)
         {
-            return null;
+            return (null, authentication);
         }
         var authorization = await evaluator.AuthorizeAsync(policy, authentication, context, resource: context).ConfigureAwait(false);
-        return authorization.Succeeded ? null
+        int? refused = authorization.Succeeded ? null
             : authorization.Challenged ? StatusCodes.Status401Unauthorized
             : StatusCodes.Status403Forbidden;
+        return (refused, authentication);
     }
 }

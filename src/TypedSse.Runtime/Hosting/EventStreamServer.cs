@@ -99,6 +99,13 @@ internal sealed class EventStreamServer(
         }
         var output = CreateOutput(context, Array.ConvertAll(requests, r => r.Admitted?.Endpoint.StreamName), multiplexed,
             Array.ConvertAll(requests, r => r.Admitted?.RouteEndpoint));
+        foreach (var request in requests)
+        {
+            if (Options.CloseWhenCredentialsExpire && request.Admitted?.CredentialsExpireAt is { } expiresAt)
+            {
+                output.ExpireAt(expiresAt);
+            }
+        }
         var connections = new EventStreamConnection?[requests.Length];
         for (int i = 0; i < requests.Length; i++)
         {

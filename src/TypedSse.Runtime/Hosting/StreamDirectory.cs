@@ -31,12 +31,17 @@ internal sealed class StreamDirectory(EndpointDataSource endpoints, ParameterPol
         var requestAuthentication = authentication?.AuthenticateResult;
         try
         {
-            if (await EndpointAuthorization.AuthorizeAsync(context, entry.Endpoint).ConfigureAwait(false) is int refused)
+            var (refused, policyAuthentication) = await EndpointAuthorization.AuthorizeAsync(context, entry.Endpoint).ConfigureAwait(false);
+            if (refused is int status)
             {
-                return SubscriptionRequest.Refuse(path, refused);
+                return SubscriptionRequest.Refuse(path, status);
             }
+            // A policy with schemes of its own authenticated this subscription: its credentials' expiry is the ticket's.
+            var expiresAt = policyAuthentication is { Succeeded: true } ? CredentialExpiry.Of(policyAuthentication, context.User) : null;
             var request = await entry.Stream.AdmitAsync(context, path, routeValues, lastEventId).ConfigureAwait(false);
-            return request.Admitted is { } admitted ? request with { Admitted = admitted with { RouteEndpoint = entry.Endpoint } } : request;
+            return request.Admitted is { } admitted
+                ? request with { Admitted = admitted with { RouteEndpoint = entry.Endpoint, CredentialsExpireAt = expiresAt } }
+                : request;
         }
         finally
         {

@@ -7,6 +7,9 @@ internal sealed record AdmittedSubscription(StreamEndpoint Endpoint, RouteValueD
 {
     /// <summary>The endpoint a multiplexed subscription was found at, whose authorization it passed; null for the request's own.</summary>
     public RouteEndpoint? RouteEndpoint { get; init; }
+
+    /// <summary>When the credentials a multiplexed subscription's own policy authenticated with expire, if they do.</summary>
+    public DateTimeOffset? CredentialsExpireAt { get; init; }
 }
 
 /// <summary>One subscription a response was asked for: admitted, or refused with the status its own endpoint would answer.</summary>
