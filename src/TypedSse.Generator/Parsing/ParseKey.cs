@@ -1,0 +1,243 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace TypedSse.Generator.Parsing;
+
+/// <summary>
+/// What parsing a contract may read, found from syntax alone: the contract's files; every file that declares a type
+/// whose name one of those files mentions, and so on transitively (payload types, their members' types, base types,
+/// constants in attribute arguments); the declarations those names can bind to, so that a type added elsewhere that
+/// would change what a name means (shadowing, or fixing an unknown name) counts; the global usings; and the
+/// compilation's references and options. Two compilations with matching keys give the same parse.
+/// </summary>
+/// <remarks>
+/// The key over-approximates by name: a file that declares any type named like a mentioned identifier is read, in any
+/// namespace. Files are compared by identity: an unchanged file is the same <see cref="SyntaxTree"/> in every
+/// compilation of an edit session, so the check costs no text comparison. Per-file names and per-compilation indexes
+/// are memoized on the immutable tree and compilation objects.
+/// </remarks>
+internal sealed class ParseKey
+{
+    private static readonly ConditionalWeakTable<SyntaxTree, FileNames> Files = new();
+    private static readonly ConditionalWeakTable<Compilation, CompilationNames> Compilations = new();
+
+    private readonly SyntaxTree[] _files;
+    private readonly string[] _declarations;
+    private readonly CompilationNames _compilation;
+
+    private ParseKey(SyntaxTree[] files, string[] declarations, CompilationNames compilation)
+    {
+        _files = files;
+        _declarations = declarations;
+        _compilation = compilation;
+    }
+
+    public static ParseKey For(Compilation compilation, IEnumerable<SyntaxTree> contractFiles, CancellationToken cancellationToken)
+    {
+        var names = Compilations.GetValue(compilation, static c => new CompilationNames(c));
+        var files = new List<SyntaxTree>();
+        var seenFiles = new HashSet<SyntaxTree>();
+        var seenNames = new HashSet<string>(StringComparer.Ordinal);
+        var declarations = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Queue<SyntaxTree>();
+
+        foreach (var file in contractFiles)
+        {
+            if (seenFiles.Add(file))
+            {
+                pending.Enqueue(file);
+            }
+        }
+
+        Visit(names.GlobalUsingNames);
+        while (pending.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var file = pending.Dequeue();
+            files.Add(file);
+            Visit(Names(file).Mentioned);
+        }
+
+        var sorted = declarations.ToArray();
+        Array.Sort(sorted, StringComparer.Ordinal);
+        return new ParseKey(files.ToArray(), sorted, names);
+
+        void Visit(IEnumerable<string> mentioned)
+        {
+            foreach (var name in mentioned)
+            {
+                if (!seenNames.Add(name) || !names.ByName.TryGetValue(name, out var declared))
+                {
+                    continue;
+                }
+
+                foreach (var declaration in declared)
+                {
+                    declarations.Add(declaration.Id);
+                    if (declaration.IsType && seenFiles.Add(declaration.File))
+                    {
+                        pending.Enqueue(declaration.File);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>True when a parse keyed by <paramref name="other"/> reads what a parse keyed by this one reads.</summary>
+    public bool Matches(ParseKey other) =>
+        _files.Length == other._files.Length
+        && _files.Zip(other._files, static (a, b) => ReferenceEquals(a, b)).All(static same => same)
+        && _declarations.SequenceEqual(other._declarations, StringComparer.Ordinal)
+        && _compilation.Matches(other._compilation);
+
+    private static FileNames Names(SyntaxTree file) => Files.GetValue(file, static f => new FileNames(f));
+
+    /// <summary>What one compilation declares in source, by simple name, and what it takes from outside source.</summary>
+    private sealed class CompilationNames
+    {
+        private readonly MetadataReference[] _references;
+        private readonly CompilationOptions _options;
+        private readonly string _globalUsings;
+
+        public CompilationNames(Compilation compilation)
+        {
+            _references = compilation.References.ToArray();
+            _options = compilation.Options;
+            var globalUsings = new List<string>();
+            var globalUsingNames = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var file in compilation.SyntaxTrees)
+            {
+                var names = Names(file);
+                foreach (var declaration in names.Declared)
+                {
+                    if (!ByName.TryGetValue(declaration.Name, out var list))
+                    {
+                        ByName.Add(declaration.Name, list = new List<Declaration>());
+                    }
+
+                    list.Add(declaration);
+                }
+
+                if (names.GlobalUsings.Length > 0)
+                {
+                    globalUsings.Add(names.GlobalUsings);
+                    globalUsingNames.UnionWith(names.GlobalUsingNames);
+                }
+            }
+
+            _globalUsings = string.Join("\n", globalUsings);
+            GlobalUsingNames = globalUsingNames.ToArray();
+        }
+
+        public Dictionary<string, List<Declaration>> ByName { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The names the global usings mention: they bind in every file.</summary>
+        public string[] GlobalUsingNames { get; }
+
+        public bool Matches(CompilationNames other) =>
+            ReferenceEquals(this, other)
+            || (_globalUsings == other._globalUsings
+                && _options.Equals(other._options)
+                && _references.Length == other._references.Length
+                && _references.Zip(other._references, static (a, b) => ReferenceEquals(a, b)).All(static same => same));
+    }
+
+    /// <param name="Name">The simple name a mention binds through (an attribute class also under its name without <c>Attribute</c>).</param>
+    /// <param name="Id">The declaration, for example <c>T:MyApp.Outer.Page`1</c> or <c>N:MyApp.Shared</c>.</param>
+    /// <param name="IsType">A type, whose file is read; a namespace is only looked up.</param>
+    private sealed record Declaration(string Name, string Id, bool IsType, SyntaxTree File);
+
+    /// <summary>The names one file declares and mentions.</summary>
+    private sealed class FileNames
+    {
+        private readonly SyntaxTree _file;
+        private string[]? _mentioned;
+
+        public FileNames(SyntaxTree file)
+        {
+            _file = file;
+            var root = (CompilationUnitSyntax)file.GetRoot();
+            var declared = new List<Declaration>();
+            Declare(root.Members, "", declared);
+            Declared = declared;
+
+            var globalUsings = root.Usings.Where(static u => u.GlobalKeyword.IsKind(SyntaxKind.GlobalKeyword)).ToList();
+            GlobalUsings = string.Join("\n", globalUsings.Select(static u => u.ToString()));
+            GlobalUsingNames = globalUsings.SelectMany(static u => Identifiers(u)).Distinct().ToArray();
+        }
+
+        public IReadOnlyList<Declaration> Declared { get; }
+
+        public string GlobalUsings { get; }
+
+        public string[] GlobalUsingNames { get; }
+
+        /// <summary>Every identifier in the file, read once when the file is first part of a key.</summary>
+        public string[] Mentioned => _mentioned ??= Identifiers(_file.GetRoot()).Distinct().ToArray();
+
+        private void Declare(SyntaxList<MemberDeclarationSyntax> members, string container, List<Declaration> declared)
+        {
+            foreach (var member in members)
+            {
+                switch (member)
+                {
+                    case BaseNamespaceDeclarationSyntax ns:
+                        var name = container;
+                        foreach (var part in NameParts(ns.Name))
+                        {
+                            name = name.Length == 0 ? part : name + "." + part;
+                            declared.Add(new Declaration(part, "N:" + name, IsType: false, _file));
+                        }
+
+                        Declare(ns.Members, name, declared);
+                        break;
+                    case BaseTypeDeclarationSyntax type when type.Identifier.ValueText.Length > 0:
+                        var typeName = Qualified(container, type.Identifier.ValueText, (type as TypeDeclarationSyntax)?.Arity ?? 0);
+                        DeclareType(type.Identifier.ValueText, typeName, declared);
+                        if (type is TypeDeclarationSyntax withMembers)
+                        {
+                            Declare(withMembers.Members, typeName, declared);
+                        }
+
+                        break;
+                    case DelegateDeclarationSyntax @delegate:
+                        DeclareType(@delegate.Identifier.ValueText, Qualified(container, @delegate.Identifier.ValueText, @delegate.Arity), declared);
+                        break;
+                }
+            }
+        }
+
+        private void DeclareType(string name, string qualified, List<Declaration> declared)
+        {
+            declared.Add(new Declaration(name, "T:" + qualified, IsType: true, _file));
+            const string Suffix = "Attribute";
+            if (name.Length > Suffix.Length && name.EndsWith(Suffix, StringComparison.Ordinal))
+            {
+                declared.Add(new Declaration(name.Substring(0, name.Length - Suffix.Length), "T:" + qualified, IsType: true, _file));
+            }
+        }
+
+        private static string Qualified(string container, string name, int arity)
+        {
+            var metadataName = arity > 0 ? name + "`" + arity : name;
+            return container.Length == 0 ? metadataName : container + "." + metadataName;
+        }
+
+        private static IEnumerable<string> NameParts(NameSyntax name) => name switch
+        {
+            QualifiedNameSyntax qualified => NameParts(qualified.Left).Concat(NameParts(qualified.Right)),
+            SimpleNameSyntax simple => new[] { simple.Identifier.ValueText },
+            AliasQualifiedNameSyntax alias => new[] { alias.Name.Identifier.ValueText },
+            _ => Array.Empty<string>(),
+        };
+
+        private static IEnumerable<string> Identifiers(SyntaxNode node) =>
+            node.DescendantTokens().Where(static t => t.IsKind(SyntaxKind.IdentifierToken)).Select(static t => t.ValueText);
+    }
+}
