@@ -44,45 +44,42 @@ internal sealed class ParseKey
         var files = new List<SyntaxTree>();
         var seenFiles = new HashSet<SyntaxTree>();
         var seenNames = new HashSet<string>(StringComparer.Ordinal);
-        var declarations = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Queue<SyntaxTree>();
+        var declarations = new List<string>();
 
         foreach (var file in contractFiles)
         {
             if (seenFiles.Add(file))
             {
-                pending.Enqueue(file);
+                files.Add(file);
             }
         }
 
+        // Files are visited in the order they are found, and each file's names in a fixed order, so two compilations
+        // that match give the same sequence of declarations: no sorting is needed to compare them.
         Visit(names.GlobalUsingNames);
-        while (pending.Count > 0)
+        for (var i = 0; i < files.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var file = pending.Dequeue();
-            files.Add(file);
-            Visit(Names(file).Mentioned);
+            Visit(Names(files[i]).Mentioned);
         }
 
-        var sorted = declarations.ToArray();
-        Array.Sort(sorted, StringComparer.Ordinal);
-        return new ParseKey(files.ToArray(), sorted, names);
+        return new ParseKey(files.ToArray(), declarations.ToArray(), names);
 
-        void Visit(IEnumerable<string> mentioned)
+        void Visit(string[] mentioned)
         {
             foreach (var name in mentioned)
             {
-                if (!seenNames.Add(name) || !names.ByName.TryGetValue(name, out var declared))
+                if (!names.ByName.TryGetValue(name, out var declared) || !seenNames.Add(name))
                 {
                     continue;
                 }
 
-                foreach (var declaration in declared)
+                declarations.Add(declared.Declarations);
+                foreach (var file in declared.TypeFiles)
                 {
-                    declarations.Add(declaration.Id);
-                    if (declaration.IsType && seenFiles.Add(declaration.File))
+                    if (seenFiles.Add(file))
                     {
-                        pending.Enqueue(declaration.File);
+                        files.Add(file);
                     }
                 }
             }
@@ -90,11 +87,31 @@ internal sealed class ParseKey
     }
 
     /// <summary>True when a parse keyed by <paramref name="other"/> reads what a parse keyed by this one reads.</summary>
-    public bool Matches(ParseKey other) =>
-        _files.Length == other._files.Length
-        && _files.Zip(other._files, static (a, b) => ReferenceEquals(a, b)).All(static same => same)
-        && _declarations.SequenceEqual(other._declarations, StringComparer.Ordinal)
-        && _compilation.Matches(other._compilation);
+    public bool Matches(ParseKey other)
+    {
+        if (_files.Length != other._files.Length || _declarations.Length != other._declarations.Length || !_compilation.Matches(other._compilation))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < _files.Length; i++)
+        {
+            if (!ReferenceEquals(_files[i], other._files[i]))
+            {
+                return false;
+            }
+        }
+
+        for (var i = 0; i < _declarations.Length; i++)
+        {
+            if (!string.Equals(_declarations[i], other._declarations[i], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static FileNames Names(SyntaxTree file) => Files.GetValue(file, static f => new FileNames(f));
 
@@ -109,6 +126,7 @@ internal sealed class ParseKey
         {
             _references = compilation.References.ToArray();
             _options = compilation.Options;
+            var byName = new Dictionary<string, List<Declaration>>(StringComparer.Ordinal);
             var globalUsings = new List<string>();
             var globalUsingNames = new HashSet<string>(StringComparer.Ordinal);
             foreach (var file in compilation.SyntaxTrees)
@@ -116,9 +134,9 @@ internal sealed class ParseKey
                 var names = Names(file);
                 foreach (var declaration in names.Declared)
                 {
-                    if (!ByName.TryGetValue(declaration.Name, out var list))
+                    if (!byName.TryGetValue(declaration.Name, out var list))
                     {
-                        ByName.Add(declaration.Name, list = new List<Declaration>());
+                        byName.Add(declaration.Name, list = new List<Declaration>());
                     }
 
                     list.Add(declaration);
@@ -131,21 +149,58 @@ internal sealed class ParseKey
                 }
             }
 
+            foreach (var entry in byName)
+            {
+                ByName.Add(entry.Key, new NameDeclarations(entry.Value));
+            }
+
             _globalUsings = string.Join("\n", globalUsings);
             GlobalUsingNames = globalUsingNames.ToArray();
         }
 
-        public Dictionary<string, List<Declaration>> ByName { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, NameDeclarations> ByName { get; } = new(StringComparer.Ordinal);
 
         /// <summary>The names the global usings mention: they bind in every file.</summary>
         public string[] GlobalUsingNames { get; }
 
-        public bool Matches(CompilationNames other) =>
-            ReferenceEquals(this, other)
-            || (_globalUsings == other._globalUsings
-                && _options.Equals(other._options)
-                && _references.Length == other._references.Length
-                && _references.Zip(other._references, static (a, b) => ReferenceEquals(a, b)).All(static same => same));
+        public bool Matches(CompilationNames other)
+        {
+            if (ReferenceEquals(this, other))
+            {
+                return true;
+            }
+
+            if (_globalUsings != other._globalUsings || _references.Length != other._references.Length || !_options.Equals(other._options))
+            {
+                return false;
+            }
+
+            for (var i = 0; i < _references.Length; i++)
+            {
+                if (!ReferenceEquals(_references[i], other._references[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Everything declared under one simple name: the declarations, in one comparable string, and the files of the types.</summary>
+    private sealed class NameDeclarations
+    {
+        public NameDeclarations(List<Declaration> declared)
+        {
+            var ids = declared.Select(static d => d.Id).Distinct(StringComparer.Ordinal).ToArray();
+            Array.Sort(ids, StringComparer.Ordinal);
+            Declarations = string.Join(";", ids);
+            TypeFiles = declared.Where(static d => d.IsType).Select(static d => d.File).Distinct().ToArray();
+        }
+
+        public string Declarations { get; }
+
+        public SyntaxTree[] TypeFiles { get; }
     }
 
     /// <param name="Name">The simple name a mention binds through (an attribute class also under its name without <c>Attribute</c>).</param>
