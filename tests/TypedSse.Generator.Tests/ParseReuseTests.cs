@@ -84,6 +84,17 @@ public sealed class ParseReuseTests
     }
 
     [Fact]
+    public void Editing_one_contract_parses_that_contract_alone()
+    {
+        var session = new Session(("Orders.cs", Orders), ("Clock.cs", Clock), ("Payloads.cs", Payloads), ("Bases.cs", Bases));
+
+        var run = session.Edit("Clock.cs", "Task Ticked(DateTimeOffset at);", "Task Ticked(DateTimeOffset at);\n    Task Stopped();");
+
+        Assert.Equal(1, run.Parses);
+        Assert.Contains("stopped", run.TypeScript("clock-events.ts"));
+    }
+
+    [Fact]
     public void Editing_a_base_type_or_a_member_type_in_a_third_file_regenerates()
     {
         var session = new Session(("Orders.cs", Orders), ("Payloads.cs", Payloads), ("Bases.cs", Bases));

@@ -17,8 +17,10 @@ namespace TypedSse.Generator.Parsing;
 /// compilation's references and options. Two compilations with matching keys give the same parse.
 /// </summary>
 /// <remarks>
-/// The key over-approximates by name: a file that declares any type named like a mentioned identifier is read, in any
-/// namespace. Files are compared by identity: an unchanged file is the same <see cref="SyntaxTree"/> in every
+/// The key over-approximates by name. A mention of <c>Order</c> in a file counts a top-level type <c>Order</c> of a
+/// namespace the file can reach: the global namespace, or one whose last name the file (or a global using) mentions,
+/// which every enclosing namespace, using directive and qualified name does; and every nested type <c>Order</c>, since
+/// inheritance can bring those into scope. Files are compared by identity: an unchanged file is the same <see cref="SyntaxTree"/> in every
 /// compilation of an edit session, so the check costs no text comparison. Per-file names and per-compilation indexes
 /// are memoized on the immutable tree and compilation objects.
 /// </remarks>
@@ -43,7 +45,7 @@ internal sealed class ParseKey
         var names = Compilations.GetValue(compilation, static c => new CompilationNames(c));
         var files = new List<SyntaxTree>();
         var seenFiles = new HashSet<SyntaxTree>();
-        var seenNames = new HashSet<string>(StringComparer.Ordinal);
+        var seenGroups = new HashSet<DeclarationGroup>();
         var declarations = new List<string>();
 
         foreach (var file in contractFiles)
@@ -56,31 +58,65 @@ internal sealed class ParseKey
 
         // Files are visited in the order they are found, and each file's names in a fixed order, so two compilations
         // that match give the same sequence of declarations: no sorting is needed to compare them.
-        Visit(names.GlobalUsingNames);
+        Visit(names.GlobalUsingNames, names.GlobalUsingNameSet);
         for (var i = 0; i < files.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            Visit(Names(files[i]).Mentioned);
+            var file = Names(files[i]);
+            Visit(file.Mentioned, file.MentionedSet);
         }
 
         return new ParseKey(files.ToArray(), declarations.ToArray(), names);
 
-        void Visit(string[] mentioned)
+        void Visit(string[] mentioned, HashSet<string> reachable)
         {
             foreach (var name in mentioned)
             {
-                if (!names.ByName.TryGetValue(name, out var declared) || !seenNames.Add(name))
+                if (!names.ByName.TryGetValue(name, out var declared))
                 {
                     continue;
                 }
 
-                declarations.Add(declared.Declarations);
-                foreach (var file in declared.TypeFiles)
+                if (declared.Groups.Length <= reachable.Count + names.GlobalUsingNames.Length)
                 {
-                    if (seenFiles.Add(file))
+                    foreach (var group in declared.Groups)
                     {
-                        files.Add(file);
+                        if (group.Scope.Length == 0 || reachable.Contains(group.Scope) || names.GlobalUsingNameSet.Contains(group.Scope))
+                        {
+                            Take(group);
+                        }
                     }
+                }
+                else
+                {
+                    // Many namespaces declare the name (Item in every area): look up the reachable ones instead.
+                    Take(declared.InScope(""));
+                    foreach (var scope in reachable)
+                    {
+                        Take(declared.InScope(scope));
+                    }
+
+                    foreach (var scope in names.GlobalUsingNames)
+                    {
+                        Take(declared.InScope(scope));
+                    }
+                }
+            }
+        }
+
+        void Take(DeclarationGroup? group)
+        {
+            if (group is null || !seenGroups.Add(group))
+            {
+                return;
+            }
+
+            declarations.Add(group.Declarations);
+            foreach (var file in group.TypeFiles)
+            {
+                if (seenFiles.Add(file))
+                {
+                    files.Add(file);
                 }
             }
         }
@@ -156,12 +192,15 @@ internal sealed class ParseKey
 
             _globalUsings = string.Join("\n", globalUsings);
             GlobalUsingNames = globalUsingNames.ToArray();
+            GlobalUsingNameSet = globalUsingNames;
         }
 
         public Dictionary<string, NameDeclarations> ByName { get; } = new(StringComparer.Ordinal);
 
         /// <summary>The names the global usings mention: they bind in every file.</summary>
         public string[] GlobalUsingNames { get; }
+
+        public HashSet<string> GlobalUsingNameSet { get; }
 
         public bool Matches(CompilationNames other)
         {
@@ -187,16 +226,39 @@ internal sealed class ParseKey
         }
     }
 
-    /// <summary>Everything declared under one simple name: the declarations, in one comparable string, and the files of the types.</summary>
+    /// <summary>Everything declared under one simple name, grouped by the scope a mention must reach.</summary>
     private sealed class NameDeclarations
     {
+        private readonly Dictionary<string, DeclarationGroup> _byScope = new(StringComparer.Ordinal);
+
         public NameDeclarations(List<Declaration> declared)
         {
+            Groups = declared.GroupBy(static d => d.Scope, StringComparer.Ordinal).Select(static g => new DeclarationGroup(g.Key, g.ToList())).ToArray();
+            foreach (var group in Groups)
+            {
+                _byScope.Add(group.Scope, group);
+            }
+        }
+
+        public DeclarationGroup[] Groups { get; }
+
+        public DeclarationGroup? InScope(string scope) => _byScope.TryGetValue(scope, out var group) ? group : null;
+    }
+
+    /// <summary>The declarations of one name in one scope: in one comparable string, and the files of the types.</summary>
+    private sealed class DeclarationGroup
+    {
+        public DeclarationGroup(string scope, List<Declaration> declared)
+        {
+            Scope = scope;
             var ids = declared.Select(static d => d.Id).Distinct(StringComparer.Ordinal).ToArray();
             Array.Sort(ids, StringComparer.Ordinal);
             Declarations = string.Join(";", ids);
             TypeFiles = declared.Where(static d => d.IsType).Select(static d => d.File).Distinct().ToArray();
         }
+
+        /// <summary>The last name of the namespace that must be reachable; empty for the global namespace and nested types.</summary>
+        public string Scope { get; }
 
         public string Declarations { get; }
 
@@ -204,22 +266,24 @@ internal sealed class ParseKey
     }
 
     /// <param name="Name">The simple name a mention binds through (an attribute class also under its name without <c>Attribute</c>).</param>
+    /// <param name="Scope">See <see cref="DeclarationGroup.Scope"/>.</param>
     /// <param name="Id">The declaration, for example <c>T:MyApp.Outer.Page`1</c> or <c>N:MyApp.Shared</c>.</param>
     /// <param name="IsType">A type, whose file is read; a namespace is only looked up.</param>
-    private sealed record Declaration(string Name, string Id, bool IsType, SyntaxTree File);
+    private sealed record Declaration(string Name, string Scope, string Id, bool IsType, SyntaxTree File);
 
     /// <summary>The names one file declares and mentions.</summary>
     private sealed class FileNames
     {
         private readonly SyntaxTree _file;
         private string[]? _mentioned;
+        private HashSet<string>? _mentionedSet;
 
         public FileNames(SyntaxTree file)
         {
             _file = file;
             var root = (CompilationUnitSyntax)file.GetRoot();
             var declared = new List<Declaration>();
-            Declare(root.Members, "", declared);
+            Declare(root.Members, "", "", inType: false, declared);
             Declared = declared;
 
             var globalUsings = root.Usings.Where(static u => u.GlobalKeyword.IsKind(SyntaxKind.GlobalKeyword)).ToList();
@@ -236,7 +300,10 @@ internal sealed class ParseKey
         /// <summary>Every identifier in the file, read once when the file is first part of a key.</summary>
         public string[] Mentioned => _mentioned ??= Identifiers(_file.GetRoot()).Distinct().ToArray();
 
-        private void Declare(SyntaxList<MemberDeclarationSyntax> members, string container, List<Declaration> declared)
+        public HashSet<string> MentionedSet => _mentionedSet ??= new HashSet<string>(Mentioned, StringComparer.Ordinal);
+
+        // container: the full name of the enclosing namespace or type; scope: the last name of the enclosing namespace.
+        private void Declare(SyntaxList<MemberDeclarationSyntax> members, string container, string scope, bool inType, List<Declaration> declared)
         {
             foreach (var member in members)
             {
@@ -244,37 +311,39 @@ internal sealed class ParseKey
                 {
                     case BaseNamespaceDeclarationSyntax ns:
                         var name = container;
+                        var parentScope = scope;
                         foreach (var part in NameParts(ns.Name))
                         {
                             name = name.Length == 0 ? part : name + "." + part;
-                            declared.Add(new Declaration(part, "N:" + name, IsType: false, _file));
+                            declared.Add(new Declaration(part, parentScope, "N:" + name, IsType: false, _file));
+                            parentScope = part;
                         }
 
-                        Declare(ns.Members, name, declared);
+                        Declare(ns.Members, name, parentScope, inType: false, declared);
                         break;
                     case BaseTypeDeclarationSyntax type when type.Identifier.ValueText.Length > 0:
                         var typeName = Qualified(container, type.Identifier.ValueText, (type as TypeDeclarationSyntax)?.Arity ?? 0);
-                        DeclareType(type.Identifier.ValueText, typeName, declared);
+                        DeclareType(type.Identifier.ValueText, inType ? "" : scope, typeName, declared);
                         if (type is TypeDeclarationSyntax withMembers)
                         {
-                            Declare(withMembers.Members, typeName, declared);
+                            Declare(withMembers.Members, typeName, scope, inType: true, declared);
                         }
 
                         break;
                     case DelegateDeclarationSyntax @delegate:
-                        DeclareType(@delegate.Identifier.ValueText, Qualified(container, @delegate.Identifier.ValueText, @delegate.Arity), declared);
+                        DeclareType(@delegate.Identifier.ValueText, inType ? "" : scope, Qualified(container, @delegate.Identifier.ValueText, @delegate.Arity), declared);
                         break;
                 }
             }
         }
 
-        private void DeclareType(string name, string qualified, List<Declaration> declared)
+        private void DeclareType(string name, string scope, string qualified, List<Declaration> declared)
         {
-            declared.Add(new Declaration(name, "T:" + qualified, IsType: true, _file));
+            declared.Add(new Declaration(name, scope, "T:" + qualified, IsType: true, _file));
             const string Suffix = "Attribute";
             if (name.Length > Suffix.Length && name.EndsWith(Suffix, StringComparison.Ordinal))
             {
-                declared.Add(new Declaration(name.Substring(0, name.Length - Suffix.Length), "T:" + qualified, IsType: true, _file));
+                declared.Add(new Declaration(name.Substring(0, name.Length - Suffix.Length), scope, "T:" + qualified, IsType: true, _file));
             }
         }
 
