@@ -31,9 +31,9 @@ internal sealed class ParseKey
 
     private readonly SyntaxTree[] _files;
     private readonly string[] _declarations;
-    private readonly CompilationNames _compilation;
+    private readonly OutsideSource _compilation;
 
-    private ParseKey(SyntaxTree[] files, string[] declarations, CompilationNames compilation)
+    private ParseKey(SyntaxTree[] files, string[] declarations, OutsideSource compilation)
     {
         _files = files;
         _declarations = declarations;
@@ -66,7 +66,7 @@ internal sealed class ParseKey
             Visit(file.Mentioned, file.MentionedSet);
         }
 
-        return new ParseKey(files.ToArray(), declarations.ToArray(), names);
+        return new ParseKey(files.ToArray(), declarations.ToArray(), names.Outside);
 
         void Visit(string[] mentioned, HashSet<string> reachable)
         {
@@ -154,14 +154,8 @@ internal sealed class ParseKey
     /// <summary>What one compilation declares in source, by simple name, and what it takes from outside source.</summary>
     private sealed class CompilationNames
     {
-        private readonly MetadataReference[] _references;
-        private readonly CompilationOptions _options;
-        private readonly string _globalUsings;
-
         public CompilationNames(Compilation compilation)
         {
-            _references = compilation.References.ToArray();
-            _options = compilation.Options;
             var byName = new Dictionary<string, List<Declaration>>(StringComparer.Ordinal);
             var globalUsings = new List<string>();
             var globalUsingNames = new HashSet<string>(StringComparer.Ordinal);
@@ -190,7 +184,7 @@ internal sealed class ParseKey
                 ByName.Add(entry.Key, new NameDeclarations(entry.Value));
             }
 
-            _globalUsings = string.Join("\n", globalUsings);
+            Outside = new OutsideSource(compilation.References.ToArray(), compilation.Options, string.Join("\n", globalUsings));
             GlobalUsingNames = globalUsingNames.ToArray();
             GlobalUsingNameSet = globalUsingNames;
         }
@@ -202,7 +196,20 @@ internal sealed class ParseKey
 
         public HashSet<string> GlobalUsingNameSet { get; }
 
-        public bool Matches(CompilationNames other)
+        public OutsideSource Outside { get; }
+    }
+
+    /// <summary>
+    /// What binds every file of a compilation besides its declarations: references, options and global usings. Kept
+    /// apart from the index, so that a cached key holds no files of the compilation it was made in beyond its own.
+    /// </summary>
+    private sealed class OutsideSource(MetadataReference[] references, CompilationOptions options, string globalUsings)
+    {
+        private readonly MetadataReference[] _references = references;
+        private readonly CompilationOptions _options = options;
+        private readonly string _globalUsings = globalUsings;
+
+        public bool Matches(OutsideSource other)
         {
             if (ReferenceEquals(this, other))
             {
