@@ -2,9 +2,11 @@
 // every tab as events.
 import type { RoomSummary } from "./generated/lobby-events.js";
 import type { ChatMessage } from "./generated/room-events.js";
+import { fetchSnapshot } from "./generated/typedsse/index.js";
 
-export interface RoomSnapshot {
-  room: RoomSummary;
+/** Who is in a room and its recent messages: the state its events follow (ChatApi.cs, RoomState). */
+export interface RoomState {
+  members: string[];
   messages: ChatMessage[];
 }
 
@@ -24,8 +26,10 @@ async function send<T>(method: string, path: string, body?: unknown): Promise<T>
 export const session = () => send<{ name: string | null }>("GET", "/api/session");
 export const signIn = (name: string) => send<{ name: string }>("POST", "/api/session", { name });
 export const signOut = () => send<void>("DELETE", "/api/session");
-export const rooms = () => send<RoomSummary[]>("GET", "/api/rooms");
-export const openRoom = (room: string) => send<RoomSnapshot>("GET", `/api/rooms/${encodeURIComponent(room)}`);
+// Snapshots: a state and the stream position it was taken at, from which the page reads the stream.
+export const rooms = (signal: AbortSignal) => fetchSnapshot<RoomSummary[]>("/api/rooms", { signal });
+export const openRoom = (room: string, signal: AbortSignal) =>
+  fetchSnapshot<RoomState>(`/api/rooms/${encodeURIComponent(room)}`, { signal });
 export const post = (room: string, text: string) =>
   send<ChatMessage>("POST", `/api/rooms/${encodeURIComponent(room)}/messages`, { text });
 export const typing = (room: string) => send<void>("POST", `/api/rooms/${encodeURIComponent(room)}/typing`);

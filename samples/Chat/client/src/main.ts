@@ -8,11 +8,11 @@
 // connections per origin, so three per tab would leave the second tab's POSTs waiting forever.
 import * as api from "./api.js";
 import { byId, h, time } from "./dom.js";
-import { watchConnection, type ConnectionState, type ReceivedEvent } from "./connection.js";
+import { StreamWatcher, type ConnectionState, type ReceivedEvent } from "./connection.js";
 import { InboxEventsClient } from "./generated/inbox-events.js";
 import { LobbyEventsClient, type RoomSummary } from "./generated/lobby-events.js";
 import { RoomEventsClient, type ChatMessage } from "./generated/room-events.js";
-import { configureClients, type EventStreamClient } from "./generated/typedsse/index.js";
+import { configureClients, SnapshotStream } from "./generated/typedsse/index.js";
 
 // Where Program.cs maps app.MapEventStreams; every client constructed from here on uses it.
 configureClients({ multiplexUrl: "/api/events" });
@@ -28,7 +28,7 @@ const TOASTS_SHOWN = 3;
 
 let me = "";
 let roomName = "";
-let room: RoomEventsClient | undefined;
+let room: SnapshotStream<api.RoomState, RoomEventsClient> | undefined;
 const messages = new Map<string, ChatMessage>();
 const members = new Set<string>();
 const rooms = new Map<string, RoomSummary>();
@@ -72,17 +72,29 @@ function start(name: string): void {
     location.reload();
   });
 
-  const lobby = new LobbyEventsClient();
-  watch("lobby", lobby.source);
-  lobby.on("roomUpdated", (summary) => {
-    rooms.set(summary.name, summary);
-    renderRooms();
+  // The room list: a snapshot, then the lobby's events from the position it was taken at. After a reset (the server
+  // could not replay what this page missed) the SnapshotStream loads a new snapshot and starts over from there.
+  const lobbyWatcher = watcher("lobby");
+  new SnapshotStream({
+    load: api.rooms,
+    apply: (list) => {
+      rooms.clear();
+      list.forEach((summary) => rooms.set(summary.name, summary));
+      renderRooms();
+    },
+    connect: (lastEventId) => {
+      const lobby = new LobbyEventsClient({ lastEventId });
+      lobbyWatcher.follow(lobby.source);
+      lobby.on("roomUpdated", (summary) => {
+        rooms.set(summary.name, summary);
+        renderRooms();
+      });
+      return lobby;
+    },
   });
-  lobby.on("typedsse:reset", () => void loadRooms());
-  void loadRooms();
 
   const inbox = new InboxEventsClient();
-  watch("inbox", inbox.source);
+  watcher("inbox").follow(inbox.source);
   inbox.on("mentioned", (message) =>
     notify(`@${message.author} mentioned you in #${message.room}`, message.text, message.room));
   inbox.on("waved", (from, inRoom) => notify(`${from} waved at you`, `from #${inRoom}`, inRoom));
@@ -129,79 +141,73 @@ function roomFromHash(): string {
   return /^[a-z0-9][a-z0-9-]{0,31}$/.test(name) ? name : "general";
 }
 
+const roomWatcher = (): StreamWatcher => (roomWatcherInstance ??= watcher("room"));
+let roomWatcherInstance: StreamWatcher | undefined;
+
 function openRoom(name: string): void {
   if (name === roomName && room) {
     return;
   }
   room?.close();
   roomName = name;
+  clearRoom();
+  byId("room-name").textContent = `#${name}`;
+  renderRooms();
+  roomWatcher().restart();
+
+  // The room's members and recent messages, then its events from the position they were taken at: a member who
+  // joins (this user, as the room's stream subscribes) or a message posted meanwhile comes after the snapshot, never
+  // under it. After a reset (the server restarted without PostgreSQL, or the page was away too long) the room is
+  // loaded again the same way, so nothing stale stays on screen.
+  room = new SnapshotStream({
+    load: (signal) => api.openRoom(name, signal),
+    apply: (state) => {
+      clearRoom();
+      state.messages.forEach((message) => messages.set(message.id, message));
+      state.members.forEach((member) => members.add(member));
+      renderMessages();
+      renderMembers();
+    },
+    connect: (lastEventId) => {
+      const stream = new RoomEventsClient({ room: name }, { lastEventId });
+      roomWatcher().follow(stream.source);
+      stream.on("messagePosted", (message) => {
+        // By id: a message posted while the snapshot was read can be in it and come as an event too.
+        messages.set(message.id, message);
+        typingUntil.delete(message.author);
+        postedAt.set(message.author, Date.now());
+        renderMessages();
+      });
+      stream.on("memberJoined", (member, at) => {
+        members.add(member);
+        addNotice(`${member} joined`, at);
+        renderMembers();
+      });
+      stream.on("memberLeft", (member, at) => {
+        members.delete(member);
+        addNotice(`${member} left`, at);
+        renderMembers();
+      });
+      stream.on("typing", (member) => {
+        // A typing event can overtake the message it announced; one right after that message is stale.
+        if (member !== me && Date.now() - (postedAt.get(member) ?? 0) > 1000) {
+          typingUntil.set(member, Date.now() + TYPING_SHOWN_MS);
+          renderTyping();
+        }
+      });
+      return stream;
+    },
+  });
+}
+
+function clearRoom(): void {
   messages.clear();
   notices.length = 0;
   members.clear();
   typingUntil.clear();
   postedAt.clear();
-  byId("room-name").textContent = `#${name}`;
-  renderRooms();
-
-  const stream = new RoomEventsClient({ room: name });
-  room = stream;
-  watch("room", stream.source);
-  stream.on("messagePosted", (message) => {
-    messages.set(message.id, message);
-    typingUntil.delete(message.author);
-    postedAt.set(message.author, Date.now());
-    renderMessages();
-  });
-  stream.on("memberJoined", (member, at) => {
-    members.add(member);
-    addNotice(`${member} joined`, at);
-    renderMembers();
-  });
-  stream.on("memberLeft", (member, at) => {
-    members.delete(member);
-    addNotice(`${member} left`, at);
-    renderMembers();
-  });
-  stream.on("typing", (member) => {
-    // A typing event can overtake the message it announced; one right after that message is stale.
-    if (member !== me && Date.now() - (postedAt.get(member) ?? 0) > 1000) {
-      typingUntil.set(member, Date.now() + TYPING_SHOWN_MS);
-      renderTyping();
-    }
-  });
-  // The history could not fill the gap (the server restarted without PostgreSQL, or we were away too long):
-  // load the room again instead of showing a hole.
-  stream.on("typedsse:reset", () => void loadRoom(stream, name));
-  // The snapshot loads once the stream is subscribed (its hello), so that every message is in one or the other:
-  // messages are keyed by id, so one that arrives both ways shows once. On a shared connection the subscription
-  // starts when the leading tab's connection adds it, which can be after a snapshot loaded at once.
-  const loaded = stream.source.on("hello", () => {
-    loaded();
-    void loadRoom(stream, name);
-  });
-}
-
-async function loadRoom(stream: RoomEventsClient, name: string): Promise<void> {
-  const snapshot = await api.openRoom(name);
-  if (room !== stream) {
-    return;
-  }
-  for (const message of snapshot.messages) {
-    messages.set(message.id, message);
-  }
-  members.clear();
-  snapshot.room.members.forEach((member) => members.add(member));
-  rooms.set(snapshot.room.name, snapshot.room);
   renderMessages();
   renderMembers();
-  renderRooms();
-}
-
-async function loadRooms(): Promise<void> {
-  for (const summary of await api.rooms()) {
-    rooms.set(summary.name, summary);
-  }
-  renderRooms();
 }
 
 function addNotice(text: string, at: string): void {
@@ -285,8 +291,8 @@ function notify(title: string, text: string, inRoom: string): void {
 const received: { stream: StreamName; type: string; id: string; data: unknown }[] = [];
 (window as unknown as { typedSseChat: unknown }).typedSseChat = { received };
 
-function watch(name: StreamName, source: EventStreamClient): void {
-  watchConnection(source, (state) => renderConnection(name, state), (event) => {
+function watcher(name: StreamName): StreamWatcher {
+  return new StreamWatcher((state) => renderConnection(name, state), (event) => {
     received.push({ stream: name, type: event.type, id: event.id, data: event.data });
     log(name, event);
   });
