@@ -9,7 +9,9 @@ import { dirname, join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { ensureBuilt, startChat } from "./support/chat-app.mjs";
-import { apiSession, connection, launchChromium, messageTexts, numbered, openChat, range, received, say } from "./support/chat-page.mjs";
+import {
+  apiSession, connection, launchChromium, messageTexts, numbered, openChat, range, received, requestsTo, say,
+} from "./support/chat-page.mjs";
 import { freePort } from "./support/ports.mjs";
 import { PATIENCE_MS, until } from "./support/wait.mjs";
 
@@ -52,52 +54,56 @@ describe("samples/Chat: snapshots and streams agree", { timeout: 12 * PATIENCE_M
       })();
       await until(() => posted["snap-b"] >= 3, "the first messages");
 
+      // One switch at a time, from here: a switch that never settles says which one and in what state.
+      const pageErrors = [];
+      tab.on("pageerror", (error) => pageErrors.push(error.message));
+      tab.on("console", (message) => message.type() === "error" && pageErrors.push(message.text()));
+      const requests = requestsTo(context, (path) => path === "/api/events" || path.startsWith("/api/rooms"));
       const started = Date.now();
-      const failures = await tab.evaluate(async ({ count, patienceMs }) => {
-        const failures = [];
-        const shown = () => [...document.querySelectorAll("[data-testid=message]")].map((item) => ({
-          id: item.dataset.id,
-          text: item.querySelector(".text").textContent,
-        }));
-        const members = () => [...document.querySelectorAll("[data-testid=member] .name")].map((item) => item.textContent);
-        const settled = (room, i) => new Promise((resolve, reject) => {
-          const giveUp = Date.now() + patienceMs;
-          const check = () => {
-            const status = document.getElementById("connection-room").dataset.status;
-            if (document.getElementById("room-name").textContent === `#${room}` && status === "open"
-              && members().includes("hana (you)") && shown().length > 0) {
-              resolve();
-            } else if (Date.now() > giveUp) {
-              reject(new Error(`switch ${i}: #${room} is ${status}, here: ${members().join(", ")}, ${shown().length} messages after ${patienceMs} ms`));
-            } else {
-              setTimeout(check, 5);
-            }
-          };
-          check();
-        });
-        for (let i = 1; i <= count; i++) {
-          const room = i % 2 === 1 ? "snap-b" : "snap-a";
-          location.hash = room;
-          await settled(room, i);
-          // What this switch shows: each message once, of this room only, numbered without a hole.
-          const messages = shown();
-          const numbers = messages.map((message) => Number(message.text.split(" ")[1]));
-          if (new Set(messages.map((message) => message.id)).size !== messages.length) {
-            failures.push(`switch ${i}: a message shown twice`);
-          }
-          if (!messages.every((message) => message.text.startsWith(`${room} `))) {
-            failures.push(`switch ${i}: a message of another room in #${room}`);
-          }
-          if (!numbers.every((n, k) => k === 0 || n === numbers[k - 1] + 1)) {
-            failures.push(`switch ${i}: a hole in #${room}: ${numbers.join(",")}`);
-          }
-          const here = members();
-          if (here.filter((name) => name === "hana (you)").length !== 1) {
-            failures.push(`switch ${i}: "Here now" is ${here.join(", ")}`);
-          }
+      const failures = [];
+      for (let i = 1; i <= SWITCHES; i++) {
+        const room = i % 2 === 1 ? "snap-b" : "snap-a";
+        await tab.evaluate((name) => { location.hash = name; }, room);
+        await tab.waitForFunction((name) => document.getElementById("room-name").textContent === `#${name}`
+          && document.getElementById("connection-room").dataset.status === "open"
+          && [...document.querySelectorAll("[data-testid=member] .name")].some((item) => item.textContent === "hana (you)")
+          && document.querySelector("[data-testid=message]") !== null, room, { polling: 10, timeout: PATIENCE_MS / 2 })
+          .catch(async (error) => {
+            const shown = await tab.evaluate(() => ({
+              hash: location.hash,
+              name: document.getElementById("room-name").textContent,
+              streams: ["room", "lobby", "inbox"].map((stream) => `${stream} ${document.getElementById(`connection-${stream}`).dataset.status}`),
+              members: [...document.querySelectorAll("[data-testid=member] .name")].map((item) => item.textContent),
+              messages: document.querySelectorAll("[data-testid=message]").length,
+            }));
+            throw new Error(`switch ${i} to #${room}: after ${PATIENCE_MS / 2} ms the page shows ${JSON.stringify(shown)}; `
+              + `page errors: ${JSON.stringify(pageErrors)}; the last requests: ${JSON.stringify(requests.slice(-6).map((request) => ({
+                path: new URL(request.url).pathname, s: new URL(request.url).searchParams.getAll("s"), ago: Date.now() - request.at, outcome: request.outcome })))} `
+              + `(${error.message})`);
+          });
+        if (process.env.SNAPSHOT_PROGRESS) {
+          console.error(`switch ${i} settled after ${Date.now() - started} ms`);
         }
-        return failures;
-      }, { count: SWITCHES, patienceMs: PATIENCE_MS / 2 });
+        // What this switch shows: each message once, of this room only, numbered without a hole; hana here once.
+        const { ids, texts, here } = await tab.evaluate(() => ({
+          ids: [...document.querySelectorAll("[data-testid=message]")].map((item) => item.dataset.id),
+          texts: [...document.querySelectorAll("[data-testid=message] .text")].map((item) => item.textContent),
+          here: [...document.querySelectorAll("[data-testid=member] .name")].map((item) => item.textContent),
+        }));
+        const numbers = texts.map((text) => Number(text.split(" ")[1]));
+        if (new Set(ids).size !== ids.length) {
+          failures.push(`switch ${i}: a message shown twice`);
+        }
+        if (!texts.every((text) => text.startsWith(`${room} `))) {
+          failures.push(`switch ${i}: a message of another room in #${room}`);
+        }
+        if (!numbers.every((n, k) => k === 0 || n === numbers[k - 1] + 1)) {
+          failures.push(`switch ${i}: a hole in #${room}: ${numbers.join(",")}`);
+        }
+        if (here.filter((name) => name === "hana (you)").length !== 1) {
+          failures.push(`switch ${i}: "Here now" is ${here.join(", ")}`);
+        }
+      }
       t.diagnostic(`${SWITCHES} room switches took ${Date.now() - started} ms`);
       publishing = false;
       await publisher;

@@ -10,17 +10,45 @@ export interface RoomState {
   messages: ChatMessage[];
 }
 
+/** How long an action may take before the page gives up on it and says so: a hung request must not hang the page. */
+const ACTION_TIMEOUT_MS = 10_000;
+
+/** An API call that failed, with what went wrong in words the page can show. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    /** The HTTP status, when the server answered. */
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
 async function send<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(path, {
-    method,
-    credentials: "same-origin",
-    headers: body === undefined ? {} : { "Content-Type": "application/json" },
-    body: body === undefined ? null : JSON.stringify(body),
-  });
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      credentials: "same-origin",
+      headers: body === undefined ? {} : { "Content-Type": "application/json" },
+      body: body === undefined ? null : JSON.stringify(body),
+      signal: AbortSignal.timeout(ACTION_TIMEOUT_MS),
+    });
+  } catch (error) {
+    throw error instanceof DOMException && error.name === "TimeoutError"
+      ? new ApiError(`the server did not answer within ${ACTION_TIMEOUT_MS / 1000} s`)
+      : new ApiError("the server cannot be reached");
+  }
   if (!response.ok) {
-    throw new Error(`${method} ${path} answered ${response.status}`);
+    throw new ApiError(`the server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`, response.status);
   }
   return (response.status === 204 ? undefined : await response.json()) as T;
+}
+
+/** What went wrong, for the page to show: an {@link ApiError}'s message, or the error's own. */
+export function describeFailure(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 export const session = () => send<{ name: string | null }>("GET", "/api/session");

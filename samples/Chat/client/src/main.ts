@@ -25,6 +25,9 @@ const LOG_LENGTH = 40;
 /** The newest notifications the inbox lists, and the toasts shown at once: a busy inbox must not slow the page. */
 const INBOX_LENGTH = 50;
 const TOASTS_SHOWN = 3;
+const ACTION_ERROR_SHOWN_MS = 6000;
+/** The newest messages and notices a room shows: a busy room must not slow the page either. */
+const MESSAGES_SHOWN = 200;
 
 let me = "";
 let roomName = "";
@@ -57,8 +60,10 @@ function showSignIn(): void {
     try {
       const session = await api.signIn(input.value.trim());
       start(session.name);
-    } catch {
-      error.textContent = "Pick a name of 1 to 20 letters, digits, '-' or '_'.";
+    } catch (failure) {
+      error.textContent = failure instanceof api.ApiError && failure.status === 400
+        ? "Pick a name of 1 to 20 letters, digits, '-' or '_'."
+        : `Not signed in: ${api.describeFailure(failure)}. Try again.`;
     }
   });
 }
@@ -80,14 +85,14 @@ function start(name: string): void {
     apply: (list) => {
       rooms.clear();
       list.forEach((summary) => rooms.set(summary.name, summary));
-      renderRooms();
+      render(renderRooms);
     },
     connect: (lastEventId) => {
       const lobby = new LobbyEventsClient({ lastEventId });
       lobbyWatcher.follow(lobby.source);
       lobby.on("roomUpdated", (summary) => {
         rooms.set(summary.name, summary);
-        renderRooms();
+        render(renderRooms);
       });
       return lobby;
     },
@@ -115,19 +120,36 @@ function start(name: string): void {
     }
   });
 
+  // A message leaves the box only once the server took it: a failed or hung POST keeps the text, says what went
+  // wrong, and Send tries again.
   const composer = byId<HTMLInputElement>("composer-text");
+  const send = byId<HTMLButtonElement>("composer-send");
+  const sendError = byId("composer-error");
   byId<HTMLFormElement>("composer").addEventListener("submit", async (event) => {
     event.preventDefault();
     const text = composer.value.trim();
-    if (text) {
-      composer.value = "";
+    if (!text || send.disabled) {
+      return;
+    }
+    send.disabled = true;
+    send.textContent = "Sending…";
+    sendError.textContent = "";
+    try {
       await api.post(roomName, text);
+      if (composer.value.trim() === text) {
+        composer.value = "";
+      }
+    } catch (error) {
+      sendError.textContent = `Not sent: ${api.describeFailure(error)}. Your message is still here; press Send to try again.`;
+    } finally {
+      send.disabled = false;
+      send.textContent = "Send";
     }
   });
   composer.addEventListener("input", () => {
     if (Date.now() - lastTypingSent > TYPING_SENT_EVERY_MS) {
       lastTypingSent = Date.now();
-      void api.typing(roomName);
+      api.typing(roomName).catch((error: unknown) => showActionError(`Typing not shown to others: ${api.describeFailure(error)}`));
     }
   });
 
@@ -152,7 +174,7 @@ function openRoom(name: string): void {
   roomName = name;
   clearRoom();
   byId("room-name").textContent = `#${name}`;
-  renderRooms();
+  render(renderRooms);
   roomWatcher().restart();
 
   // The room's members and recent messages, then its events from the position they were taken at: a member who
@@ -165,8 +187,8 @@ function openRoom(name: string): void {
       clearRoom();
       state.messages.forEach((message) => messages.set(message.id, message));
       state.members.forEach((member) => members.add(member));
-      renderMessages();
-      renderMembers();
+      render(renderMessages);
+      render(renderMembers);
     },
     connect: (lastEventId) => {
       const stream = new RoomEventsClient({ room: name }, { lastEventId });
@@ -174,25 +196,31 @@ function openRoom(name: string): void {
       stream.on("messagePosted", (message) => {
         // By id: a message posted while the snapshot was read can be in it and come as an event too.
         messages.set(message.id, message);
+        for (const id of messages.keys()) {
+          if (messages.size <= MESSAGES_SHOWN) {
+            break;
+          }
+          messages.delete(id);
+        }
         typingUntil.delete(message.author);
         postedAt.set(message.author, Date.now());
-        renderMessages();
+        render(renderMessages);
       });
       stream.on("memberJoined", (member, at) => {
         members.add(member);
         addNotice(`${member} joined`, at);
-        renderMembers();
+        render(renderMembers);
       });
       stream.on("memberLeft", (member, at) => {
         members.delete(member);
         addNotice(`${member} left`, at);
-        renderMembers();
+        render(renderMembers);
       });
       stream.on("typing", (member) => {
         // A typing event can overtake the message it announced; one right after that message is stale.
         if (member !== me && Date.now() - (postedAt.get(member) ?? 0) > 1000) {
           typingUntil.set(member, Date.now() + TYPING_SHOWN_MS);
-          renderTyping();
+          render(renderTyping);
         }
       });
       return stream;
@@ -206,13 +234,31 @@ function clearRoom(): void {
   members.clear();
   typingUntil.clear();
   postedAt.clear();
-  renderMessages();
-  renderMembers();
+  render(renderMessages);
+  render(renderMembers);
 }
 
 function addNotice(text: string, at: string): void {
   notices.push({ text, at });
-  renderMessages();
+  notices.splice(0, notices.length - MESSAGES_SHOWN);
+  render(renderMessages);
+}
+
+const pending = new Set<() => void>();
+
+/**
+ * Renders `part` at the next frame, once however often it was asked for: a read of a busy stream delivers many
+ * events at once, and rendering the room for each would starve the page (and the stream it reads).
+ */
+function render(part: () => void): void {
+  if (pending.size === 0) {
+    requestAnimationFrame(() => {
+      const parts = [...pending];
+      pending.clear();
+      parts.forEach((each) => each());
+    });
+  }
+  pending.add(part);
 }
 
 function renderMessages(): void {
@@ -225,8 +271,9 @@ function renderMessages(): void {
     })),
   ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
-  list.replaceChildren(...items.map((item) => item.node));
-  byId("empty-room").hidden = messages.size > 0;
+  // The empty state comes after the join notices, where the first message will appear.
+  const empty = messages.size === 0 && h("li", { id: "empty-room", class: "empty" }, "No messages yet. Say hello!");
+  list.replaceChildren(...items.map((item) => item.node), ...(empty ? [empty] : []));
   if (atBottom) {
     list.scrollTop = list.scrollHeight;
   }
@@ -251,7 +298,21 @@ function renderMembers(): void {
     h("li", { "data-testid": "member" },
       h("span", { class: "dot", style: `background:${colorOf(member)}` }),
       h("span", { class: "name" }, member === me ? `${member} (you)` : member),
-      member !== me && h("button", { class: "wave", title: `Wave at ${member}`, onclick: () => void api.wave(roomName, member) }, "Wave"))));
+      member !== me && h("button", { class: "wave", title: `Wave at ${member}`, onclick: () => wave(member) }, "Wave"))));
+}
+
+function wave(member: string): void {
+  api.wave(roomName, member).catch((error: unknown) => showActionError(`Wave at ${member} not sent: ${api.describeFailure(error)}`));
+}
+
+let actionErrorTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Says, for a few seconds below the messages, that a typing notice or a wave did not go out. */
+function showActionError(text: string): void {
+  const line = byId("action-error");
+  line.textContent = text;
+  clearTimeout(actionErrorTimer);
+  actionErrorTimer = setTimeout(() => { line.textContent = ""; }, ACTION_ERROR_SHOWN_MS);
 }
 
 function renderRooms(): void {
