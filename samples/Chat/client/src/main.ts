@@ -91,8 +91,11 @@ function start(name: string): void {
       const lobby = new LobbyEventsClient({ lastEventId });
       lobbyWatcher.follow(lobby.source);
       lobby.on("roomUpdated", (summary) => {
-        rooms.set(summary.name, summary);
-        render(renderRooms);
+        // Two changes of a room at once can publish their summaries out of order: the newer version wins.
+        if ((rooms.get(summary.name)?.version ?? -1) < summary.version) {
+          rooms.set(summary.name, summary);
+          render(renderRooms);
+        }
       });
       return lobby;
     },
