@@ -53,8 +53,9 @@ export interface SnapshotStreamOptions<TState, TClient extends SnapshotStreamCli
  * {@link SnapshotStream.reload}, it closes the client and does all three again, so no stale state survives and
  * no event is applied on top of a state that already holds it. The first reset reloads at once; a server that
  * keeps answering with resets, or a snapshot that keeps failing, is retried with the backoff of a client's
- * reconnects, which starts over once a snapshot was applied and its stream delivered an event or stayed quiet. It works the same on a dedicated and on a
- * multiplexed connection: the position is the stream's own id, its entry of the shared connection's cursor.
+ * reconnects, which starts over once a snapshot was applied and its stream delivered an event or stayed quiet. It
+ * works the same on a dedicated and on a multiplexed connection: the position is the stream's own id, its entry of
+ * the shared connection's cursor.
  *
  * ```ts
  * const room = new SnapshotStream({
@@ -126,7 +127,7 @@ export class SnapshotStream<TState, TClient extends SnapshotStreamClient> {
         const source = sourceOf(client);
         source.on("reset", () => {
           if (this.client === client) {
-            this.restart(undefined);
+            this.restart("reset");
           }
         });
         const stopWatching = source.onAnyEvent(() => {
@@ -177,14 +178,14 @@ export class SnapshotStream<TState, TClient extends SnapshotStreamClient> {
     } else {
       console.error("TypedSse: a snapshot failed to load; retrying.", error);
     }
-    this.restart(error);
+    this.restart("failed");
   }
 
-  /** Loads a new snapshot after a reset (`error` undefined) or a failed load: at once the first time, then backing off. */
-  private restart(error: unknown): void {
+  /** Loads a new snapshot after a reset or a failed load: after a first reset at once, else backing off. */
+  private restart(after: "reset" | "failed"): void {
     this.stop();
     this.restarts++;
-    if (error === undefined && this.restarts === 1) {
+    if (after === "reset" && this.restarts === 1) {
       this.reload();
       return;
     }
