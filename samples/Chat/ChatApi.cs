@@ -34,15 +34,20 @@ public static partial class ChatApi
             return TypedResults.NoContent();
         });
 
-        api.MapGet("/rooms", (ChatRooms rooms) => rooms.List());
-        api.MapGet("/rooms/{room}", (string room, ChatRooms rooms) =>
+        // Snapshots: the state and the position of the stream it agrees with. The page shows the state, then reads the
+        // stream from that position, so it applies exactly the events that came after (see the README, "Snapshots").
+        api.MapGet("/rooms", (ChatRooms rooms, IEventStream<ILobbyEvents> lobby) => lobby.Stream.SnapshotAsync(rooms.List));
+        api.MapGet("/rooms/{room}", async (string room, ChatRooms rooms, IEventStream<IRoomEvents> roomEvents) =>
         {
             if (!ChatRooms.IsRoomName(room))
             {
                 return Results.NotFound();
             }
-            var (summary, messages) = rooms.Open(room);
-            return Results.Ok(new RoomSnapshot(summary, messages));
+            return Results.Ok(await roomEvents.Stream.SnapshotAsync(() =>
+            {
+                var (summary, messages) = rooms.Open(room);
+                return new RoomState(summary.Members, messages);
+            }));
         });
 
         var signedIn = api.MapGroup("/rooms/{room}").RequireAuthorization();
@@ -137,7 +142,8 @@ public sealed record PostMessageRequest(string? Text);
 
 public sealed record WaveRequest(string? To);
 
-public sealed record RoomSnapshot(RoomSummary Room, IReadOnlyList<ChatMessage> Messages);
+/// <summary>What a page that opens a room shows before its events: who is here and the recent messages.</summary>
+public sealed record RoomState(IReadOnlyList<string> Members, IReadOnlyList<ChatMessage> Messages);
 
 /// <summary>What this instance holds open.</summary>
 /// <param name="EventStreamConnections">Event-stream responses: a browser with the chat in any number of tabs counts once.</param>

@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureBuilt, startChat } from "./support/chat-app.mjs";
 import {
-  apiSession, connection, cutConnection, launchChromium, memberNames, messageTexts, notifications, numbered, openChat,
+  apiSession, connection, cutConnection, eventStreamRequests, launchChromium, memberNames, messageTexts, notifications, numbered, openChat,
   openEventSource, range, received, say, serverState, signInQuietly,
 } from "./support/chat-page.mjs";
 import { freePort } from "./support/ports.mjs";
@@ -488,29 +488,6 @@ describe("samples/Chat: one event-stream connection per browser", { timeout: 12 
     await until(async () => (await serverState(url)).eventStreamConnections === 0, "no event-stream connection from an earlier test");
   }
 });
-
-/** Every request of the context's tabs to the multiplexed endpoint, with the tab that sent it and (a promise of) its cursor. */
-function eventStreamRequests(context) {
-  const requests = [];
-  const entries = new Map();
-  context.on("requestfailed", (request) => {
-    const entry = entries.get(request);
-    if (entry !== undefined) {
-      entry.outcome = `failed after ${Date.now() - entry.at} ms: ${request.failure()?.errorText}`;
-    }
-  });
-  context.on("request", (request) => {
-    if (new URL(request.url()).pathname === "/api/events") {
-      // allHeaders: an EventSource's Last-Event-ID is added below the page, after what headers() reports.
-      const lastEventId = request.allHeaders().then((headers) => headers["last-event-id"] ?? "", () => "");
-      const entry = { page: request.frame().page(), at: Date.now(), lastEventId, url: request.url(), outcome: "pending" };
-      requests.push(entry);
-      entries.set(request, entry);
-      request.response().then((response) => { entry.outcome = `answered ${response?.status()} after ${Date.now() - entry.at} ms`; }, () => {});
-    }
-  });
-  return requests;
-}
 
 async function inRoom(page, room) {
   await until(async () => (await page.locator("#room-name").innerText()) === `#${room}`

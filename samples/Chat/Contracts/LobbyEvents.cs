@@ -15,4 +15,8 @@ public interface ILobbyEvents
 /// <param name="Members">The signed-in users with the room open, in name order.</param>
 /// <param name="MessageCount">How many messages were posted since the server started.</param>
 /// <param name="LastMessage">The newest message, if any.</param>
-public sealed record RoomSummary(string Name, IReadOnlyList<string> Members, int MessageCount, ChatMessage? LastMessage);
+/// <param name="Version">
+/// Counts the room's changes. Concurrent changes can publish their summaries out of order: a page keeps the summary
+/// with the highest version, whichever came last.
+/// </param>
+public sealed record RoomSummary(string Name, IReadOnlyList<string> Members, int MessageCount, ChatMessage? LastMessage, long Version);

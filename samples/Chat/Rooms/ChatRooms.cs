@@ -53,7 +53,7 @@ public sealed partial class ChatRooms
             }
             room.MessageCount++;
             room.LastMessage = message;
-            return room.Summary();
+            return room.Changed();
         }
     }
 
@@ -69,7 +69,7 @@ public sealed partial class ChatRooms
                 room.Members[user] = connections = [];
             }
             connections!.Add(connectionId);
-            return joined ? room.Summary() : null;
+            return joined ? room.Changed() : null;
         }
     }
 
@@ -100,7 +100,7 @@ public sealed partial class ChatRooms
                 return null;
             }
             room.Members.Remove(user);
-            return room.Summary();
+            return room.Changed();
         }
     }
 
@@ -126,6 +126,15 @@ public sealed partial class ChatRooms
 
         public ChatMessage? LastMessage { get; set; }
 
-        public RoomSummary Summary() => new(name, Members.Keys.ToArray(), MessageCount, LastMessage);
+        private long _version;
+
+        /// <summary>The summary after a change, numbered: its publish can overtake another's, its version cannot.</summary>
+        public RoomSummary Changed()
+        {
+            _version++;
+            return Summary();
+        }
+
+        public RoomSummary Summary() => new(name, Members.Keys.ToArray(), MessageCount, LastMessage, _version);
     }
 }

@@ -1,3 +1,4 @@
+import { retryDelay } from "./backoff.js";
 import { EventStreamClient } from "./client.js";
 import { systemClock } from "./clock.js";
 import type { Clock, FetchFunction } from "./types.js";
@@ -26,13 +27,22 @@ export interface SnapshotStreamOptions<TState, TClient extends SnapshotStreamCli
    * handlers before returning it.
    */
   readonly connect: (lastEventId: string) => TClient;
-  /** A snapshot failed to load; it is loaded again after `retryDelayMs`. By default the error is logged. */
+  /** A snapshot failed to load; it is loaded again after a delay (see `retryDelayMs`). By default the error is logged. */
   readonly onError?: (error: unknown) => void;
-  /** How long to wait before loading a failed snapshot again. Default 3000 ms. */
+  /**
+   * The delay before loading a failed snapshot again, and before the second of consecutive resets reloads; it
+   * doubles (with jitter) after each further one, up to `maxRetryDelayMs`, as a client's reconnects do. It is also
+   * the quiet period after which a stream that has neither failed nor been reset counts as healthy again. Default
+   * 3000 ms.
+   */
   readonly retryDelayMs?: number;
+  /** The cap of that backoff. Default 30000 ms. */
+  readonly maxRetryDelayMs?: number;
+  /** A source of numbers in [0, 1) for the backoff's jitter; `Math.random` by default. */
+  readonly random?: () => number;
   /** Aborting it closes the stream, like {@link SnapshotStream.close}. */
   readonly signal?: AbortSignal;
-  /** The timer of the retry; the platform's by default. */
+  /** The timers of the retries and of the quiet period; the platform's by default. */
   readonly clock?: Clock;
 }
 
@@ -41,8 +51,11 @@ export interface SnapshotStreamOptions<TState, TClient extends SnapshotStreamCli
  * from the snapshot's position, so the events that follow are exactly those after the state. When the server
  * cannot replay what the client missed (`typedsse:reset`: a restart without a durable history, or a gap), or on
  * {@link SnapshotStream.reload}, it closes the client and does all three again, so no stale state survives and
- * no event is applied on top of a state that already holds it. It works the same on a dedicated and on a
- * multiplexed connection: the position is the stream's own id, its entry of the shared connection's cursor.
+ * no event is applied on top of a state that already holds it. The first reset reloads at once; a server that
+ * keeps answering with resets, or a snapshot that keeps failing, is retried with the backoff of a client's
+ * reconnects, which starts over once a snapshot was applied and its stream delivered an event or stayed quiet. It
+ * works the same on a dedicated and on a multiplexed connection: the position is the stream's own id, its entry of
+ * the shared connection's cursor.
  *
  * ```ts
  * const room = new SnapshotStream({
@@ -62,6 +75,9 @@ export class SnapshotStream<TState, TClient extends SnapshotStreamClient> {
   private client: TClient | undefined;
   private loading: AbortController | undefined;
   private retry: unknown;
+  /** Resets and failed loads since the last snapshot whose stream proved healthy: what the backoff grows with. */
+  private restarts = 0;
+  private healthy: unknown;
   private isClosed = false;
   private readonly abortListener = (): void => this.close();
 
@@ -108,11 +124,19 @@ export class SnapshotStream<TState, TClient extends SnapshotStreamClient> {
         this.options.apply(snapshot.state);
         const client = this.options.connect(snapshot.lastEventId);
         this.client = client;
-        sourceOf(client).on("reset", () => {
+        const source = sourceOf(client);
+        source.on("reset", () => {
           if (this.client === client) {
-            this.reload();
+            this.restart("reset");
           }
         });
+        const stopWatching = source.onAnyEvent(() => {
+          stopWatching();
+          if (this.client === client) {
+            this.recovered();
+          }
+        });
+        this.healthy = this.clock.setTimeout(() => this.recovered(), this.options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS);
       },
       (error: unknown) => {
         if (this.loading === loading) {
@@ -140,6 +164,7 @@ export class SnapshotStream<TState, TClient extends SnapshotStreamClient> {
       this.clock.clearTimeout(this.retry);
       this.retry = undefined;
     }
+    this.stopHealthyTimer();
     this.client?.close();
     this.client = undefined;
   }
@@ -153,12 +178,44 @@ export class SnapshotStream<TState, TClient extends SnapshotStreamClient> {
     } else {
       console.error("TypedSse: a snapshot failed to load; retrying.", error);
     }
+    this.restart("failed");
+  }
+
+  /** Loads a new snapshot after a reset or a failed load: after a first reset at once, else backing off. */
+  private restart(after: "reset" | "failed"): void {
+    this.stop();
+    this.restarts++;
+    if (after === "reset" && this.restarts === 1) {
+      this.reload();
+      return;
+    }
+    const delay = retryDelay(this.restarts, {
+      baseMs: this.options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
+      maxMs: this.options.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS,
+      ...(this.options.random !== undefined ? { random: this.options.random } : {}),
+    });
     this.retry = this.clock.setTimeout(() => {
       this.retry = undefined;
       this.reload();
-    }, this.options.retryDelayMs ?? 3000);
+    }, delay);
+  }
+
+  /** The applied snapshot's stream delivered an event, or stayed quiet for a while: the backoff starts over. */
+  private recovered(): void {
+    this.stopHealthyTimer();
+    this.restarts = 0;
+  }
+
+  private stopHealthyTimer(): void {
+    if (this.healthy !== undefined) {
+      this.clock.clearTimeout(this.healthy);
+      this.healthy = undefined;
+    }
   }
 }
+
+const DEFAULT_RETRY_DELAY_MS = 3000;
+const DEFAULT_MAX_RETRY_DELAY_MS = 30_000;
 
 /**
  * Fetches a snapshot endpoint's JSON (`{ lastEventId, state }`). A response that is not 2xx rejects with an error

@@ -137,3 +137,32 @@ export function numbered(texts, prefix) {
 export function range(from, to) {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
+
+/** Every request of the context's tabs to the multiplexed endpoint, with the tab that sent it and (a promise of) its cursor. */
+export const eventStreamRequests = (context) => requestsTo(context, (path) => path === "/api/events");
+
+/**
+ * Every request of the context's tabs whose path `wanted` accepts, in order: `{ page, at, lastEventId, url, outcome }`,
+ * the outcome kept up to date (`pending`, `answered 200 after 12 ms`, `failed after …: net::ERR_ABORTED`).
+ */
+export function requestsTo(context, wanted) {
+  const requests = [];
+  const entries = new Map();
+  context.on("requestfailed", (request) => {
+    const entry = entries.get(request);
+    if (entry !== undefined) {
+      entry.outcome = `failed after ${Date.now() - entry.at} ms: ${request.failure()?.errorText}`;
+    }
+  });
+  context.on("request", (request) => {
+    if (wanted(new URL(request.url()).pathname)) {
+      // allHeaders: an EventSource's Last-Event-ID is added below the page, after what headers() reports.
+      const lastEventId = request.allHeaders().then((headers) => headers["last-event-id"] ?? "", () => "");
+      const entry = { page: request.frame().page(), at: Date.now(), lastEventId, url: request.url(), outcome: "pending" };
+      requests.push(entry);
+      entries.set(request, entry);
+      request.response().then((response) => { entry.outcome = `answered ${response?.status()} after ${Date.now() - entry.at} ms`; }, () => {});
+    }
+  });
+  return requests;
+}

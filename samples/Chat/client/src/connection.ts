@@ -12,7 +12,7 @@ export interface ConnectionState {
   /** The id a reconnect resumes from (its entry of the shared connection's Last-Event-ID). */
   readonly lastEventId: string;
   /** Why the stream closed, once it has: `client`, `server`, `error`, or `refused` with the status (`refused 401`). */
-  readonly closedBecause?: string;
+  readonly closedBecause?: string | undefined;
 }
 
 export interface ReceivedEvent {
@@ -21,37 +21,65 @@ export interface ReceivedEvent {
   readonly data: unknown;
 }
 
-/** Follows a generated client's `source`; calls `onState` now and on every change, `onEvent` for every event. */
-export function watchConnection(
-  source: EventStreamClient,
-  onState: (state: ConnectionState) => void,
-  onEvent: (event: ReceivedEvent) => void,
-): void {
-  let wasOpen = false;
-  let state: ConnectionState = { status: "connecting", reconnects: 0, lastEventId: source.lastEventId };
-  const update = (change: Partial<ConnectionState>): void => {
-    state = { ...state, ...change };
-    onState(state);
-  };
-  source.on("statechange", (runtimeState) => {
-    if (runtimeState === "open") {
-      update({ status: "open", reconnects: state.reconnects + (wasOpen ? 1 : 0) });
-      wasOpen = true;
-    } else if (runtimeState === "closed") {
-      update({ status: "closed", closedBecause: describeClose(source.closed) });
-    } else {
-      update({ status: wasOpen ? "reconnecting" : "connecting" });
-    }
-  });
-  source.onAnyEvent((event) => {
-    update({ lastEventId: event.lastEventId });
-    onEvent({ type: event.type, id: event.lastEventId, data: event.data === "" ? undefined : safeParse(() => parseEventData(event)) });
-  });
-  source.on("reset", (reset) => {
-    update({ lastEventId: source.lastEventId });
-    onEvent({ type: "typedsse:reset", id: reset.latestEventId, data: reset });
-  });
-  onState(state);
+/**
+ * Follows one stream's clients: calls `onState` now and on every change, `onEvent` for every event. A stream that
+ * starts over from a snapshot gets a new client each time: {@link StreamWatcher.follow} moves to it and counts the
+ * new client's open as a reconnect; {@link StreamWatcher.restart} starts the counts afresh, for another room.
+ */
+export class StreamWatcher {
+  private state: ConnectionState = { status: "connecting", reconnects: 0, lastEventId: "" };
+  private wasOpen = false;
+  private unfollow: (() => void)[] = [];
+
+  constructor(
+    private readonly onState: (state: ConnectionState) => void,
+    private readonly onEvent: (event: ReceivedEvent) => void,
+  ) {
+    onState(this.state);
+  }
+
+  /** Starts afresh: `connecting`, no reconnects, until the next client is followed. */
+  restart(): void {
+    this.stop();
+    this.wasOpen = false;
+    this.state = { status: "connecting", reconnects: 0, lastEventId: "" };
+    this.onState(this.state);
+  }
+
+  follow(source: EventStreamClient): void {
+    this.stop();
+    this.update({ status: this.wasOpen ? "reconnecting" : "connecting", lastEventId: source.lastEventId, closedBecause: undefined });
+    this.unfollow = [
+      source.on("statechange", (runtimeState) => {
+        if (runtimeState === "open") {
+          this.update({ status: "open", reconnects: this.state.reconnects + (this.wasOpen ? 1 : 0) });
+          this.wasOpen = true;
+        } else if (runtimeState === "closed") {
+          this.update({ status: "closed", closedBecause: describeClose(source.closed) });
+        } else {
+          this.update({ status: this.wasOpen ? "reconnecting" : "connecting" });
+        }
+      }),
+      source.onAnyEvent((event) => {
+        this.update({ lastEventId: event.lastEventId });
+        this.onEvent({ type: event.type, id: event.lastEventId, data: event.data === "" ? undefined : safeParse(() => parseEventData(event)) });
+      }),
+      source.on("reset", (reset) => {
+        this.update({ lastEventId: source.lastEventId });
+        this.onEvent({ type: "typedsse:reset", id: reset.latestEventId, data: reset });
+      }),
+    ];
+  }
+
+  private stop(): void {
+    this.unfollow.forEach((unsubscribe) => unsubscribe());
+    this.unfollow = [];
+  }
+
+  private update(change: Partial<ConnectionState>): void {
+    this.state = { ...this.state, ...change };
+    this.onState(this.state);
+  }
 }
 
 function describeClose(close: StreamClose | undefined): string {

@@ -8,11 +8,11 @@
 // connections per origin, so three per tab would leave the second tab's POSTs waiting forever.
 import * as api from "./api.js";
 import { byId, h, time } from "./dom.js";
-import { watchConnection, type ConnectionState, type ReceivedEvent } from "./connection.js";
+import { StreamWatcher, type ConnectionState, type ReceivedEvent } from "./connection.js";
 import { InboxEventsClient } from "./generated/inbox-events.js";
 import { LobbyEventsClient, type RoomSummary } from "./generated/lobby-events.js";
 import { RoomEventsClient, type ChatMessage } from "./generated/room-events.js";
-import { configureClients, type EventStreamClient } from "./generated/typedsse/index.js";
+import { configureClients, SnapshotStream } from "./generated/typedsse/index.js";
 
 // Where Program.cs maps app.MapEventStreams; every client constructed from here on uses it.
 configureClients({ multiplexUrl: "/api/events" });
@@ -25,10 +25,13 @@ const LOG_LENGTH = 40;
 /** The newest notifications the inbox lists, and the toasts shown at once: a busy inbox must not slow the page. */
 const INBOX_LENGTH = 50;
 const TOASTS_SHOWN = 3;
+const ACTION_ERROR_SHOWN_MS = 6000;
+/** The newest messages and notices a room shows: a busy room must not slow the page either. */
+const MESSAGES_SHOWN = 200;
 
 let me = "";
 let roomName = "";
-let room: RoomEventsClient | undefined;
+let room: SnapshotStream<api.RoomState, RoomEventsClient> | undefined;
 const messages = new Map<string, ChatMessage>();
 const members = new Set<string>();
 const rooms = new Map<string, RoomSummary>();
@@ -57,8 +60,10 @@ function showSignIn(): void {
     try {
       const session = await api.signIn(input.value.trim());
       start(session.name);
-    } catch {
-      error.textContent = "Pick a name of 1 to 20 letters, digits, '-' or '_'.";
+    } catch (failure) {
+      error.textContent = failure instanceof api.ApiError && failure.status === 400
+        ? "Pick a name of 1 to 20 letters, digits, '-' or '_'."
+        : `Not signed in: ${api.describeFailure(failure)}. Try again.`;
     }
   });
 }
@@ -72,17 +77,32 @@ function start(name: string): void {
     location.reload();
   });
 
-  const lobby = new LobbyEventsClient();
-  watch("lobby", lobby.source);
-  lobby.on("roomUpdated", (summary) => {
-    rooms.set(summary.name, summary);
-    renderRooms();
+  // The room list: a snapshot, then the lobby's events from the position it was taken at. After a reset (the server
+  // could not replay what this page missed) the SnapshotStream loads a new snapshot and starts over from there.
+  const lobbyWatcher = watcher("lobby");
+  new SnapshotStream({
+    load: api.rooms,
+    apply: (list) => {
+      rooms.clear();
+      list.forEach((summary) => rooms.set(summary.name, summary));
+      render(renderRooms);
+    },
+    connect: (lastEventId) => {
+      const lobby = new LobbyEventsClient({ lastEventId });
+      lobbyWatcher.follow(lobby.source);
+      lobby.on("roomUpdated", (summary) => {
+        // Two changes of a room at once can publish their summaries out of order: the newer version wins.
+        if ((rooms.get(summary.name)?.version ?? -1) < summary.version) {
+          rooms.set(summary.name, summary);
+          render(renderRooms);
+        }
+      });
+      return lobby;
+    },
   });
-  lobby.on("typedsse:reset", () => void loadRooms());
-  void loadRooms();
 
   const inbox = new InboxEventsClient();
-  watch("inbox", inbox.source);
+  watcher("inbox").follow(inbox.source);
   inbox.on("mentioned", (message) =>
     notify(`@${message.author} mentioned you in #${message.room}`, message.text, message.room));
   inbox.on("waved", (from, inRoom) => notify(`${from} waved at you`, `from #${inRoom}`, inRoom));
@@ -103,19 +123,36 @@ function start(name: string): void {
     }
   });
 
+  // A message leaves the box only once the server took it: a failed or hung POST keeps the text, says what went
+  // wrong, and Send tries again.
   const composer = byId<HTMLInputElement>("composer-text");
+  const send = byId<HTMLButtonElement>("composer-send");
+  const sendError = byId("composer-error");
   byId<HTMLFormElement>("composer").addEventListener("submit", async (event) => {
     event.preventDefault();
     const text = composer.value.trim();
-    if (text) {
-      composer.value = "";
+    if (!text || send.disabled) {
+      return;
+    }
+    send.disabled = true;
+    send.textContent = "Sending…";
+    sendError.textContent = "";
+    try {
       await api.post(roomName, text);
+      if (composer.value.trim() === text) {
+        composer.value = "";
+      }
+    } catch (error) {
+      sendError.textContent = `Not sent: ${api.describeFailure(error)}. Your message is still here; press Send to try again.`;
+    } finally {
+      send.disabled = false;
+      send.textContent = "Send";
     }
   });
   composer.addEventListener("input", () => {
     if (Date.now() - lastTypingSent > TYPING_SENT_EVERY_MS) {
       lastTypingSent = Date.now();
-      void api.typing(roomName);
+      api.typing(roomName).catch((error: unknown) => showActionError(`Typing not shown to others: ${api.describeFailure(error)}`));
     }
   });
 
@@ -129,84 +166,102 @@ function roomFromHash(): string {
   return /^[a-z0-9][a-z0-9-]{0,31}$/.test(name) ? name : "general";
 }
 
+const roomWatcher = (): StreamWatcher => (roomWatcherInstance ??= watcher("room"));
+let roomWatcherInstance: StreamWatcher | undefined;
+
 function openRoom(name: string): void {
   if (name === roomName && room) {
     return;
   }
   room?.close();
   roomName = name;
+  clearRoom();
+  byId("room-name").textContent = `#${name}`;
+  render(renderRooms);
+  roomWatcher().restart();
+
+  // The room's members and recent messages, then its events from the position they were taken at: a member who
+  // joins (this user, as the room's stream subscribes) or a message posted meanwhile comes after the snapshot, never
+  // under it. After a reset (the server restarted without PostgreSQL, or the page was away too long) the room is
+  // loaded again the same way, so nothing stale stays on screen.
+  room = new SnapshotStream({
+    load: (signal) => api.openRoom(name, signal),
+    apply: (state) => {
+      clearRoom();
+      state.messages.forEach((message) => messages.set(message.id, message));
+      state.members.forEach((member) => members.add(member));
+      render(renderMessages);
+      render(renderMembers);
+    },
+    connect: (lastEventId) => {
+      const stream = new RoomEventsClient({ room: name }, { lastEventId });
+      roomWatcher().follow(stream.source);
+      stream.on("messagePosted", (message) => {
+        // By id: a message posted while the snapshot was read can be in it and come as an event too.
+        messages.set(message.id, message);
+        for (const id of messages.keys()) {
+          if (messages.size <= MESSAGES_SHOWN) {
+            break;
+          }
+          messages.delete(id);
+        }
+        typingUntil.delete(message.author);
+        postedAt.set(message.author, Date.now());
+        render(renderMessages);
+      });
+      stream.on("memberJoined", (member, at) => {
+        members.add(member);
+        addNotice(`${member} joined`, at);
+        render(renderMembers);
+      });
+      stream.on("memberLeft", (member, at) => {
+        members.delete(member);
+        addNotice(`${member} left`, at);
+        render(renderMembers);
+      });
+      stream.on("typing", (member) => {
+        // A typing event can overtake the message it announced; one right after that message is stale.
+        if (member !== me && Date.now() - (postedAt.get(member) ?? 0) > 1000) {
+          typingUntil.set(member, Date.now() + TYPING_SHOWN_MS);
+          render(renderTyping);
+        }
+      });
+      return stream;
+    },
+  });
+}
+
+function clearRoom(): void {
   messages.clear();
   notices.length = 0;
   members.clear();
   typingUntil.clear();
   postedAt.clear();
-  byId("room-name").textContent = `#${name}`;
-  renderRooms();
-
-  const stream = new RoomEventsClient({ room: name });
-  room = stream;
-  watch("room", stream.source);
-  stream.on("messagePosted", (message) => {
-    messages.set(message.id, message);
-    typingUntil.delete(message.author);
-    postedAt.set(message.author, Date.now());
-    renderMessages();
-  });
-  stream.on("memberJoined", (member, at) => {
-    members.add(member);
-    addNotice(`${member} joined`, at);
-    renderMembers();
-  });
-  stream.on("memberLeft", (member, at) => {
-    members.delete(member);
-    addNotice(`${member} left`, at);
-    renderMembers();
-  });
-  stream.on("typing", (member) => {
-    // A typing event can overtake the message it announced; one right after that message is stale.
-    if (member !== me && Date.now() - (postedAt.get(member) ?? 0) > 1000) {
-      typingUntil.set(member, Date.now() + TYPING_SHOWN_MS);
-      renderTyping();
-    }
-  });
-  // The history could not fill the gap (the server restarted without PostgreSQL, or we were away too long):
-  // load the room again instead of showing a hole.
-  stream.on("typedsse:reset", () => void loadRoom(stream, name));
-  // The snapshot loads once the stream is subscribed (its hello), so that every message is in one or the other:
-  // messages are keyed by id, so one that arrives both ways shows once. On a shared connection the subscription
-  // starts when the leading tab's connection adds it, which can be after a snapshot loaded at once.
-  const loaded = stream.source.on("hello", () => {
-    loaded();
-    void loadRoom(stream, name);
-  });
-}
-
-async function loadRoom(stream: RoomEventsClient, name: string): Promise<void> {
-  const snapshot = await api.openRoom(name);
-  if (room !== stream) {
-    return;
-  }
-  for (const message of snapshot.messages) {
-    messages.set(message.id, message);
-  }
-  members.clear();
-  snapshot.room.members.forEach((member) => members.add(member));
-  rooms.set(snapshot.room.name, snapshot.room);
-  renderMessages();
-  renderMembers();
-  renderRooms();
-}
-
-async function loadRooms(): Promise<void> {
-  for (const summary of await api.rooms()) {
-    rooms.set(summary.name, summary);
-  }
-  renderRooms();
+  render(renderMessages);
+  render(renderMembers);
 }
 
 function addNotice(text: string, at: string): void {
   notices.push({ text, at });
-  renderMessages();
+  notices.splice(0, notices.length - MESSAGES_SHOWN);
+  render(renderMessages);
+}
+
+const pending = new Set<() => void>();
+
+/**
+ * Renders `part` at the next frame, once however often it was asked for: a read of a busy stream delivers many
+ * events at once, and rendering the room for each would starve the page (and the stream it reads).
+ */
+function render(part: () => void): void {
+  if (pending.size === 0) {
+    requestAnimationFrame(() => {
+      const parts = [...pending];
+      pending.clear();
+      parts.forEach((each) => each());
+    });
+  }
+  pending.add(part);
 }
 
 function renderMessages(): void {
@@ -219,8 +274,9 @@ function renderMessages(): void {
     })),
   ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
-  list.replaceChildren(...items.map((item) => item.node));
-  byId("empty-room").hidden = messages.size > 0;
+  // The empty state comes after the join notices, where the first message will appear.
+  const empty = messages.size === 0 && h("li", { id: "empty-room", class: "empty" }, "No messages yet. Say hello!");
+  list.replaceChildren(...items.map((item) => item.node), ...(empty ? [empty] : []));
   if (atBottom) {
     list.scrollTop = list.scrollHeight;
   }
@@ -245,7 +301,21 @@ function renderMembers(): void {
     h("li", { "data-testid": "member" },
       h("span", { class: "dot", style: `background:${colorOf(member)}` }),
       h("span", { class: "name" }, member === me ? `${member} (you)` : member),
-      member !== me && h("button", { class: "wave", title: `Wave at ${member}`, onclick: () => void api.wave(roomName, member) }, "Wave"))));
+      member !== me && h("button", { class: "wave", title: `Wave at ${member}`, onclick: () => wave(member) }, "Wave"))));
+}
+
+function wave(member: string): void {
+  api.wave(roomName, member).catch((error: unknown) => showActionError(`Wave at ${member} not sent: ${api.describeFailure(error)}`));
+}
+
+let actionErrorTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Says, for a few seconds below the messages, that a typing notice or a wave did not go out. */
+function showActionError(text: string): void {
+  const line = byId("action-error");
+  line.textContent = text;
+  clearTimeout(actionErrorTimer);
+  actionErrorTimer = setTimeout(() => { line.textContent = ""; }, ACTION_ERROR_SHOWN_MS);
 }
 
 function renderRooms(): void {
@@ -285,8 +355,8 @@ function notify(title: string, text: string, inRoom: string): void {
 const received: { stream: StreamName; type: string; id: string; data: unknown }[] = [];
 (window as unknown as { typedSseChat: unknown }).typedSseChat = { received };
 
-function watch(name: StreamName, source: EventStreamClient): void {
-  watchConnection(source, (state) => renderConnection(name, state), (event) => {
+function watcher(name: StreamName): StreamWatcher {
+  return new StreamWatcher((state) => renderConnection(name, state), (event) => {
     received.push({ stream: name, type: event.type, id: event.id, data: event.data });
     log(name, event);
   });
