@@ -197,6 +197,38 @@ public sealed class ReconnectTests
     }
 
     [Fact]
+    public async Task A_response_that_stays_silent_before_its_hello_is_dropped_after_the_hello_timeout_and_reconnected()
+    {
+        var requests = 0;
+        await using var host = await ClientHost.StartAsync(before: app => app.Use(async (HttpContext context, RequestDelegate next) =>
+        {
+            if (Interlocked.Increment(ref requests) == 1)
+            {
+                // Headers, then nothing: a stalled server or a proxy that holds the stream back.
+                context.Response.ContentType = "text/event-stream";
+                await context.Response.StartAsync(context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted).ContinueWith(static _ => { });
+                return;
+            }
+            await next(context);
+        }));
+        await using var connection = host.Client().ConnectRoomEvents(new RoomEventsRoute("lobby"), new RoomRecorder());
+        await Wait.UntilAsync(() => connection.State == EventStreamConnectionState.Open, "the silent response started");
+
+        host.Time.Advance(TimeSpan.FromSeconds(29));
+        await Task.Yield();
+        Assert.Empty(host.Errors);
+        Assert.Null(connection.ConnectionId);
+
+        host.Time.Advance(TimeSpan.FromSeconds(1));
+        await Wait.UntilAsync(() => !host.Errors.IsEmpty, "the hello timeout fired");
+        Assert.Equal(TimeSpan.FromSeconds(30), Assert.IsType<EventStreamTimeoutException>(Assert.Single(host.Errors)).Timeout);
+        await host.PumpReconnectsAsync(connection, () => connection.ConnectionId is not null);
+        Assert.Equal(2, Volatile.Read(ref requests));
+    }
+
+    [Fact]
     public async Task Headers_are_asked_for_on_every_attempt()
     {
         var seen = new ConcurrentQueue<string>();

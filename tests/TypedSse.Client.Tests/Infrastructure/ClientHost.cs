@@ -26,6 +26,7 @@ public sealed class ClientHost : IAsyncDisposable
             before?.Invoke(app);
             app.MapRoomEvents();
             app.MapFeedEvents();
+            app.MapEventStreams();
         }, configure));
 
     public EventStreamClient Client(HttpMessageHandler? handler = null, Action<EventStreamClientOptions>? configure = null)
