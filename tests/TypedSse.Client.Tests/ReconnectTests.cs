@@ -62,6 +62,27 @@ public sealed class ReconnectTests
     }
 
     [Fact]
+    public async Task After_a_server_restart_on_the_same_port_the_client_reconnects_and_is_told_to_resync()
+    {
+        await using var host = await ClientHost.StartAsync();
+        var receiver = new RoomRecorder();
+        await using var connection = host.Client().ConnectRoomEvents(new RoomEventsRoute("lobby"), receiver);
+        await ClientHost.OpenAsync(connection);
+        await host.Rooms.Route("lobby").Counted(1);
+        Assert.Equal(new RoomEvents.Counted(1), await receiver.NextAsync());
+        var before = connection.LastEventId;
+
+        await host.RestartAsync();
+        await host.PumpReconnectsAsync(connection, () => connection.State == EventStreamConnectionState.Open && host.Server.Streams["Room"].ConnectionCount == 1);
+
+        // The new process's history never held the client's id: it says so, and the app resyncs.
+        var reset = Assert.IsType<RoomEvents.Reset>(await receiver.NextAsync());
+        Assert.Equal(before, reset.Info.LastEventId);
+        await host.Rooms.Route("lobby").Counted(2);
+        Assert.Equal(new RoomEvents.Counted(2), await receiver.NextAsync());
+    }
+
+    [Fact]
     public async Task Starting_from_a_given_id_replays_what_followed_it()
     {
         await using var host = await ClientHost.StartAsync();
