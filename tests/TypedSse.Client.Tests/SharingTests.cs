@@ -81,6 +81,29 @@ public sealed class SharingTests
     }
 
     [Fact]
+    public async Task A_refused_stream_ends_alone_with_its_status_and_the_others_stream_on()
+    {
+        await using var host = await ClientHost.StartAsync();
+        await using var hub = host.Client().Share();
+        var lobby = new RoomRecorder();
+        await using var lobbyConnection = hub.ConnectRoomEvents(new RoomEventsRoute("lobby"), lobby);
+        await using var closed = hub.ConnectRoomEvents(new RoomEventsRoute("closed"), new RoomRecorder());
+
+        var refused = await Assert.ThrowsAsync<EventStreamHttpException>(() => closed.Completion.WaitAsync(Wait.Long));
+        Assert.Equal(404, (int)refused.StatusCode);
+        Assert.Equal(EventStreamConnectionState.Closed, closed.State);
+
+        await ClientHost.OpenAsync(lobbyConnection);
+        await host.Rooms.Route("lobby").Counted(4);
+        Assert.Equal(new RoomEvents.Counted(4), await lobby.NextAsync());
+
+        // Alone on a hub, it is refused by the endpoint's answer (not a stream) with the same status.
+        await using var aloneHub = host.Client().Share();
+        await using var alone = aloneHub.ConnectRoomEvents(new RoomEventsRoute("closed"));
+        Assert.Equal(404, (int)(await Assert.ThrowsAsync<EventStreamHttpException>(() => alone.Completion.WaitAsync(Wait.Long))).StatusCode);
+    }
+
+    [Fact]
     public async Task A_stream_resumes_from_a_given_id_and_disposing_the_hub_closes_its_connections()
     {
         await using var host = await ClientHost.StartAsync();

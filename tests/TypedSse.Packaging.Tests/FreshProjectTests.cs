@@ -29,8 +29,8 @@ public sealed class FreshProjectTests(FreshProject project, ITestOutputHelper ou
 
         string nuspec = FreshProject.Nuspec(project.RuntimePackage);
         Assert.DoesNotContain("TypedSse.Generator", nuspec);
-        // With its analyzers: NuGet's default would exclude them ("Build,Analyzers").
-        Assert.Matches("""<dependency id="TypedSse.Client" version="[^"]+" />""", nuspec);
+        // With its analyzers: NuGet's default would exclude them (exclude="Build,Analyzers").
+        Assert.Matches("""<dependency id="TypedSse.Client" version="[^"]+" include="All" />""", nuspec);
         Assert.Contains("""<frameworkReference name="Microsoft.AspNetCore.App" />""", nuspec);
     }
 

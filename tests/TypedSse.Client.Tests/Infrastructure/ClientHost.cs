@@ -33,7 +33,15 @@ public sealed class ClientHost : IAsyncDisposable
         void Map(WebApplication app)
         {
             before?.Invoke(app);
-            app.MapRoomEvents();
+            // Room "closed" is refused, as an app's OnConnecting refuses a room the user may not enter.
+            app.MapRoomEvents(configure: room => room.OnConnecting = context =>
+            {
+                if ((string?)context.RouteValues["room"] == "closed")
+                {
+                    context.Reject(404);
+                }
+                return ValueTask.CompletedTask;
+            });
             app.MapFeedEvents();
             app.MapEventStreams();
         }
