@@ -82,10 +82,13 @@ public sealed class EventStreamGenerator : IIncrementalGenerator
         });
 
         // The TypeScript clients travel inside the assembly, where the TypedSse MSBuild targets read them after the
-        // build and write them to disk: a generator must not write files itself.
+        // build and write them to disk: a generator must not write files itself. Only a server has those targets (a
+        // console app with the client package alone gets no TypeScript).
         var typeScriptEnabled = context.AnalyzerConfigOptionsProvider
             .Select(static (options, _) => !options.GlobalOptions.TryGetValue("build_property.TypedSseTypeScript", out var value)
-                || !string.Equals(value.Trim(), "false", StringComparison.OrdinalIgnoreCase));
+                || !string.Equals(value.Trim(), "false", StringComparison.OrdinalIgnoreCase))
+            .Combine(targets)
+            .Select(static (input, _) => input.Left && input.Right.Sender);
         var typeScript = contracts
             .Collect()
             .Combine(typeScriptEnabled)

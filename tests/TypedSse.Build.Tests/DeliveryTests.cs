@@ -100,6 +100,12 @@ public sealed class DeliveryTests
             await DotNet.RunAsync(DotNet.RepositoryRoot, "pack", packed, "-c", "Release", "--no-build", "-o", packages, "-p:PackageVersion=0.0.1-test", "-nologo");
         }
 
+        // The generator comes with the client package, on which the runtime's depends.
+        using (var package = ZipFile.OpenRead(Path.Combine(packages, "TypedSse.Client.0.0.1-test.nupkg")))
+        {
+            Assert.Contains("analyzers/dotnet/cs/TypedSse.Generator.dll", package.Entries.Select(static e => e.FullName));
+        }
+
         using (var package = ZipFile.OpenRead(Path.Combine(packages, "TypedSse.Runtime.0.0.1-test.nupkg")))
         {
             var entries = package.Entries.Select(static e => e.FullName).ToHashSet();
@@ -108,7 +114,6 @@ public sealed class DeliveryTests
             Assert.Contains("buildTransitive/TypedSse.Runtime.props", entries);
             Assert.Contains("buildTransitive/TypedSse.Runtime.targets", entries);
             Assert.Contains("tasks/netstandard2.0/TypedSse.Build.dll", entries);
-            Assert.Contains("analyzers/dotnet/cs/TypedSse.Generator.dll", entries);
             Assert.Contains("typescript/client.ts", entries);
             Assert.Contains("typescript/contract-client.ts", entries);
             Assert.Contains("typescript/index.ts", entries);

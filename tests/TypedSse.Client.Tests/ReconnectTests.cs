@@ -62,6 +62,27 @@ public sealed class ReconnectTests
     }
 
     [Fact]
+    public async Task After_a_server_restart_on_the_same_port_the_client_reconnects_and_is_told_to_resync()
+    {
+        await using var host = await ClientHost.StartAsync();
+        var receiver = new RoomRecorder();
+        await using var connection = host.Client().ConnectRoomEvents(new RoomEventsRoute("lobby"), receiver);
+        await ClientHost.OpenAsync(connection);
+        await host.Rooms.Route("lobby").Counted(1);
+        Assert.Equal(new RoomEvents.Counted(1), await receiver.NextAsync());
+        var before = connection.LastEventId;
+
+        await host.RestartAsync();
+        await host.PumpReconnectsAsync(connection, () => connection.State == EventStreamConnectionState.Open && host.Server.Streams["Room"].ConnectionCount == 1);
+
+        // The new process's history never held the client's id: it says so, and the app resyncs.
+        var reset = Assert.IsType<RoomEvents.Reset>(await receiver.NextAsync());
+        Assert.Equal(before, reset.Info.LastEventId);
+        await host.Rooms.Route("lobby").Counted(2);
+        Assert.Equal(new RoomEvents.Counted(2), await receiver.NextAsync());
+    }
+
+    [Fact]
     public async Task Starting_from_a_given_id_replays_what_followed_it()
     {
         await using var host = await ClientHost.StartAsync();
@@ -194,6 +215,38 @@ public sealed class ReconnectTests
         await Wait.UntilAsync(() => host.Errors.Count > 0, "the watchdog fired");
         Assert.Equal(TimeSpan.FromMinutes(30), Assert.IsType<EventStreamTimeoutException>(host.Errors.First()).Timeout);
         await host.PumpReconnectsAsync(connection, () => Volatile.Read(ref connections) == 2 && connection.State == EventStreamConnectionState.Open);
+    }
+
+    [Fact]
+    public async Task A_response_that_stays_silent_before_its_hello_is_dropped_after_the_hello_timeout_and_reconnected()
+    {
+        var requests = 0;
+        await using var host = await ClientHost.StartAsync(before: app => app.Use(async (HttpContext context, RequestDelegate next) =>
+        {
+            if (Interlocked.Increment(ref requests) == 1)
+            {
+                // Headers, then nothing: a stalled server or a proxy that holds the stream back.
+                context.Response.ContentType = "text/event-stream";
+                await context.Response.StartAsync(context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted).ContinueWith(static _ => { });
+                return;
+            }
+            await next(context);
+        }));
+        await using var connection = host.Client().ConnectRoomEvents(new RoomEventsRoute("lobby"), new RoomRecorder());
+        await Wait.UntilAsync(() => connection.State == EventStreamConnectionState.Open, "the silent response started");
+
+        host.Time.Advance(TimeSpan.FromSeconds(29));
+        await Task.Yield();
+        Assert.Empty(host.Errors);
+        Assert.Null(connection.ConnectionId);
+
+        host.Time.Advance(TimeSpan.FromSeconds(1));
+        await Wait.UntilAsync(() => !host.Errors.IsEmpty, "the hello timeout fired");
+        Assert.Equal(TimeSpan.FromSeconds(30), Assert.IsType<EventStreamTimeoutException>(Assert.Single(host.Errors)).Timeout);
+        await host.PumpReconnectsAsync(connection, () => connection.ConnectionId is not null);
+        Assert.Equal(2, Volatile.Read(ref requests));
     }
 
     [Fact]

@@ -5,7 +5,8 @@ namespace TypedSse.Packaging.Tests;
 /// <summary>
 /// What a new user does, once for the test class: pack TypedSse into a local folder feed, <c>dotnet new web</c> in a
 /// temporary folder, <c>dotnet add package TypedSse.Runtime</c> from that feed, write a contract and build (which
-/// also writes the TypeScript client to ClientApp/generated/). NuGet's package folder is a fresh one, so nothing
+/// also writes the TypeScript client to ClientApp/generated/); and <c>dotnet new console</c> with only
+/// <c>dotnet add package TypedSse.Client</c>, the same contract and a receiver of it. NuGet's package folder is a fresh one, so nothing
 /// cached from earlier runs can hide a broken package.
 /// </summary>
 public sealed class FreshProject : IAsyncLifetime
@@ -40,6 +41,27 @@ public sealed class FreshProject : IAsyncLifetime
         app.Run();
         """;
 
+    /// <summary>A console app that receives the same contract with only the client package: its .NET client is generated.</summary>
+    public const string ConsoleProgram = """
+        using FreshApp;
+        using TypedSse.Client;
+
+        using var http = new HttpClient { BaseAddress = new Uri(args[0]), Timeout = Timeout.InfiniteTimeSpan };
+        await using var lobby = new EventStreamClient(http).ConnectChatEvents(new ChatEventsRoute("lobby"), new ChatView());
+        await lobby.Completion;
+
+        sealed class ChatView : IChatEvents
+        {
+            public Task MessagePosted(ChatMessage message)
+            {
+                Console.WriteLine($"{message.User}: {message.Text}");
+                return Task.CompletedTask;
+            }
+
+            public Task Typing(string user) => Task.CompletedTask;
+        }
+        """;
+
     public string Root { get; } = Path.Combine(Path.GetTempPath(), $"typedsse-fresh-{Guid.NewGuid():N}");
 
     public string Feed => Path.Combine(Root, "feed");
@@ -47,6 +69,12 @@ public sealed class FreshProject : IAsyncLifetime
     public string ProjectDirectory => Path.Combine(Root, "FreshApp");
 
     public string BuildOutput { get; private set; } = "";
+
+    public string ConsoleDirectory => Path.Combine(Root, "FreshConsole");
+
+    public string ConsoleBuildOutput { get; private set; } = "";
+
+    public string ClientPackage { get; private set; } = "";
 
     public string RuntimePackage { get; private set; } = "";
 
@@ -80,6 +108,7 @@ public sealed class FreshProject : IAsyncLifetime
                 "pack", project, "-c", DotNet.Configuration, "--no-build", "-o", Feed, "-nologo");
         }
         RuntimePackage = Directory.GetFiles(Feed, "TypedSse.Runtime.*.nupkg").Single();
+        ClientPackage = Directory.GetFiles(Feed, "TypedSse.Client.*.nupkg").Single();
         PostgreSqlPackage = Directory.GetFiles(Feed, "TypedSse.PostgreSql.*.nupkg").Single();
         string version = Path.GetFileNameWithoutExtension(RuntimePackage)["TypedSse.Runtime.".Length..];
 
@@ -88,6 +117,12 @@ public sealed class FreshProject : IAsyncLifetime
         await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "Contracts.cs"), Contract + "\n");
         await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "Program.cs"), Program + "\n");
         BuildOutput = await DotNet.RunAsync(ProjectDirectory, Environment, "build", "-c", "Release", "-nologo");
+
+        await DotNet.RunAsync(Root, Environment, "new", "console", "-o", "FreshConsole", "--no-restore");
+        await DotNet.RunAsync(ConsoleDirectory, Environment, "add", "package", "TypedSse.Client", "--version", version);
+        await File.WriteAllTextAsync(Path.Combine(ConsoleDirectory, "Contracts.cs"), Contract + "\n");
+        await File.WriteAllTextAsync(Path.Combine(ConsoleDirectory, "Program.cs"), ConsoleProgram + "\n");
+        ConsoleBuildOutput = await DotNet.RunAsync(ConsoleDirectory, Environment, "build", "-c", "Release", "-nologo");
     }
 
     public static IReadOnlyList<string> Entries(string package)

@@ -11,17 +11,40 @@ namespace TypedSse.Packaging.Tests;
 public sealed class FreshProjectTests(FreshProject project, ITestOutputHelper output) : IClassFixture<FreshProject>
 {
     [Fact]
-    public void The_runtime_package_carries_the_generator_as_an_analyzer()
+    public void The_client_package_carries_the_generator_and_the_runtime_package_gets_it_from_there()
     {
+        var client = FreshProject.Entries(project.ClientPackage);
+        Assert.Contains("lib/net10.0/TypedSse.Client.dll", client);
+        Assert.Contains("analyzers/dotnet/cs/TypedSse.Generator.dll", client);
+        string clientNuspec = FreshProject.Nuspec(project.ClientPackage);
+        Assert.DoesNotContain("TypedSse.Generator", clientNuspec); // no package dependency on the generator project
+        Assert.DoesNotContain("Microsoft.AspNetCore", clientNuspec);
+
         var entries = FreshProject.Entries(project.RuntimePackage);
         Assert.Contains("lib/net10.0/TypedSse.Runtime.dll", entries);
         Assert.Contains("lib/net10.0/TypedSse.Runtime.xml", entries);
-        Assert.Contains("analyzers/dotnet/cs/TypedSse.Generator.dll", entries);
+        // One copy of the generator, or a server would run it twice and define every generated type twice.
+        Assert.DoesNotContain(entries, static entry => entry.StartsWith("analyzers/", StringComparison.Ordinal));
         Assert.Contains("README.md", entries);
 
         string nuspec = FreshProject.Nuspec(project.RuntimePackage);
-        Assert.DoesNotContain("TypedSse.Generator", nuspec); // no package dependency on the generator project
+        Assert.DoesNotContain("TypedSse.Generator", nuspec);
+        // With its analyzers: NuGet's default would exclude them (exclude="Build,Analyzers").
+        Assert.Matches("""<dependency id="TypedSse.Client" version="[^"]+" include="All" />""", nuspec);
         Assert.Contains("""<frameworkReference name="Microsoft.AspNetCore.App" />""", nuspec);
+    }
+
+    [Fact]
+    public void A_console_app_with_only_the_client_package_compiles_a_generated_client()
+    {
+        // ConnectChatEvents and ChatEventsRoute exist only if the generator ran from the client package.
+        output.WriteLine(project.ConsoleBuildOutput);
+        Assert.Contains("0 Warning(s)", project.ConsoleBuildOutput);
+        Assert.Contains("0 Error(s)", project.ConsoleBuildOutput);
+        var assets = File.ReadAllText(Path.Combine(project.ConsoleDirectory, "obj", "project.assets.json"));
+        Assert.DoesNotContain("TypedSse.Runtime", assets);
+        Assert.DoesNotContain("Microsoft.AspNetCore", assets);
+        Assert.False(Directory.Exists(Path.Combine(project.ConsoleDirectory, "ClientApp")), "A console app got TypeScript clients.");
     }
 
     [Fact]

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.ServerSentEvents;
-using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 
@@ -9,28 +7,27 @@ namespace TypedSse.Client;
 /// <summary>
 /// One typed connection to an event stream: it connects, reads with <see cref="SseParser"/>, reconnects after the
 /// server's <c>retry:</c> with <c>Last-Event-ID</c>, backs off with jitter after consecutive failures, drops a
-/// connection the keep-alive watchdog finds silent, and stops for good on 204 and on a 4xx other than 408 and 429.
-/// Events are delivered one at a time, in order. Dispose it to end it.
+/// connection the watchdog finds silent, and stops for good on 204 and on a 4xx other than 408 and 429.
+/// Events are delivered one at a time, in order. Opened through an <see cref="EventStreamHub"/>, it is one
+/// subscription of the hub's multiplexed request instead of a request of its own. Dispose it to end it.
 /// </summary>
 /// <typeparam name="TEvent">The contract's generated event record hierarchy.</typeparam>
-public sealed class EventStreamConnection<TEvent> : IAsyncDisposable
+public sealed class EventStreamConnection<TEvent> : IAsyncDisposable, ISharedSubscription, IStreamReader
     where TEvent : class
 {
-    private const string HelloEvent = "typedsse:hello";
-    private const string ResetEvent = "typedsse:reset";
-
-    private readonly HttpClient _http;
+    private readonly EventStreamClient _client;
     private readonly EventStreamClientOptions _options;
     private readonly TimeProvider _time;
-    private readonly string _path;
     private readonly Func<string, string, JsonSerializerOptions, TEvent?> _decode;
     private readonly Func<EventStreamReset, TEvent> _reset;
     private readonly Func<TEvent, CancellationToken, Task>? _deliver;
     private readonly Channel<TEvent>? _events;
     private readonly CancellationTokenSource _stop = new();
+    private readonly EventStreamHub? _hub;
+    private readonly TaskCompletionSource? _shared;
+    private readonly SemaphoreSlim _delivering = new(1, 1);
     private readonly Task _run;
     private TimeSpan _retry;
-    private TimeSpan? _keepAlive;
     private volatile string? _lastEventId;
     private volatile string? _connectionId;
     private int _state = (int)EventStreamConnectionState.Connecting;
@@ -45,15 +42,15 @@ public sealed class EventStreamConnection<TEvent> : IAsyncDisposable
         string? lastEventId)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (lastEventId is not null && (lastEventId.Contains('\r') || lastEventId.Contains('\n') || lastEventId.Contains('\0')))
+        if (lastEventId is not null && (lastEventId.Contains('\r') || lastEventId.Contains('\n') || lastEventId.Contains('\0') || lastEventId.Contains(',')))
         {
-            throw new ArgumentException($"The last event id '{lastEventId}' contains CR, LF or NUL, which no event id can: pass an id the server sent.", nameof(lastEventId));
+            throw new ArgumentException($"The last event id '{lastEventId}' contains CR, LF, NUL or a comma, which no event id of a TypedSse stream can: pass an id the server sent.", nameof(lastEventId));
         }
 
-        _http = client.HttpClient;
+        _client = client;
         _options = client.Options;
         _time = _options.TimeProvider ?? TimeProvider.System;
-        _path = path;
+        Path = path;
         StreamName = streamName;
         _decode = decode;
         _reset = reset;
@@ -66,14 +63,24 @@ public sealed class EventStreamConnection<TEvent> : IAsyncDisposable
             _events = Channel.CreateBounded<TEvent>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
         }
 
-        _run = Task.Run(RunAsync);
+        if (client is EventStreamHub hub)
+        {
+            _hub = hub;
+            _shared = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _run = _shared.Task;
+            hub.Add(this);
+        }
+        else
+        {
+            _run = Task.Run(RunAsync);
+        }
     }
 
     /// <summary>The stream's name, as the contract declares it.</summary>
     public string StreamName { get; }
 
-    /// <summary>The path the connection requests, relative to the client's base address.</summary>
-    public string Path => _path;
+    /// <summary>The path the connection requests (or, through a hub, subscribes to), relative to the client's base address.</summary>
+    public string Path { get; }
 
     /// <summary>Where the connection is now; <see cref="StateChanged"/> tells of every change.</summary>
     public EventStreamConnectionState State => (EventStreamConnectionState)Volatile.Read(ref _state);
@@ -81,7 +88,7 @@ public sealed class EventStreamConnection<TEvent> : IAsyncDisposable
     /// <summary>The id of the last event delivered (or the id the connection started from): what a reconnection resumes after.</summary>
     public string? LastEventId => _lastEventId;
 
-    /// <summary>The server's id of the current connection, from its hello; null until the first hello.</summary>
+    /// <summary>The server's id of the current connection (through a hub, of this subscription), from its hello; null until the first hello.</summary>
     public string? ConnectionId => _connectionId;
 
     /// <summary>Raised, on the connection's own task, when <see cref="State"/> changes.</summary>
@@ -113,12 +120,20 @@ public sealed class EventStreamConnection<TEvent> : IAsyncDisposable
         }
     }
 
-    /// <summary>Ends the connection and waits until its request is closed and no receiver call is running.</summary>
+    /// <summary>Ends the connection and waits until its request is closed (through a hub: it has left the hub's request) and no receiver call is running.</summary>
     public async ValueTask DisposeAsync()
     {
         if (!_stop.IsCancellationRequested)
         {
             await _stop.CancelAsync().ConfigureAwait(false);
+        }
+
+        if (_hub is not null)
+        {
+            _hub.Remove(this);
+            await _delivering.WaitAsync().ConfigureAwait(false);
+            _delivering.Release();
+            ((ISharedSubscription)this).Complete(null);
         }
 
         try
@@ -141,7 +156,7 @@ public sealed class EventStreamConnection<TEvent> : IAsyncDisposable
             while (!stop.IsCancellationRequested)
             {
                 SetState(EventStreamConnectionState.Connecting);
-                var outcome = await ConnectOnceAsync(stop).ConfigureAwait(false);
+                var outcome = await StreamRequest.RunAsync(_client, Path, _lastEventId, this, retry => _retry = retry, stop, CancellationToken.None).ConfigureAwait(false);
                 if (outcome.Opened)
                 {
                     failures = 0;
@@ -159,7 +174,7 @@ public sealed class EventStreamConnection<TEvent> : IAsyncDisposable
                 }
 
                 failures++;
-                var delay = outcome.RetryAfter ?? RetryDelay.Compute(failures, _retry, _options.MaxRetryDelay, _options.Random ?? System.Random.Shared.NextDouble);
+                var delay = outcome.RetryAfter ?? NextDelay(failures);
                 SetState(EventStreamConnectionState.WaitingToReconnect);
                 await Task.Delay(delay, _time, stop).ConfigureAwait(false);
             }
@@ -179,125 +194,54 @@ public sealed class EventStreamConnection<TEvent> : IAsyncDisposable
         }
     }
 
-    private readonly record struct Outcome(bool Opened, bool Stop, Exception? Error = null, TimeSpan? RetryAfter = null, Exception? Refusal = null);
+    private TimeSpan NextDelay(int failures) =>
+        RetryDelay.Compute(failures, _retry, _options.MaxRetryDelay, _options.Random ?? System.Random.Shared.NextDouble);
 
-    private async Task<Outcome> ConnectOnceAsync(CancellationToken stop)
+    void IStreamReader.Opened() => SetState(EventStreamConnectionState.Open);
+
+    Task IStreamReader.HandleAsync(SseItem<string> item, string lastEventId, CancellationToken stop)
     {
-        using var watchdog = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stop, watchdog.Token);
-        var opened = false;
-        try
+        if (item.EventType == ControlEvents.Hello)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_path, UriKind.RelativeOrAbsolute));
-            request.Headers.Accept.ParseAdd("text/event-stream");
-            if (_lastEventId is { Length: > 0 } lastEventId)
-            {
-                request.Headers.TryAddWithoutValidation("Last-Event-ID", lastEventId);
-            }
-
-            if (_options.ConfigureRequest is { } configure)
-            {
-                await configure(request, attempt.Token).ConfigureAwait(false);
-            }
-
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token).ConfigureAwait(false);
-            if (response.StatusCode == HttpStatusCode.NoContent)
-            {
-                return new Outcome(false, Stop: true);
-            }
-
-            if (!response.IsSuccessStatusCode)
-            {
-                var error = new EventStreamHttpException(response.StatusCode, _path);
-                var status = (int)response.StatusCode;
-                if (status >= 500 || status is 408 or 429)
-                {
-                    return new Outcome(false, Stop: false, error, RetryAfter(response));
-                }
-
-                return new Outcome(false, Stop: true, Refusal: error);
-            }
-
-            var mediaType = response.Content.Headers.ContentType?.MediaType;
-            if (!string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
-            {
-                return new Outcome(false, Stop: true, Refusal: new EventStreamContentTypeException(response.Content.Headers.ContentType?.ToString(), _path));
-            }
-
-            opened = true;
-            SetState(EventStreamConnectionState.Open);
-            var body = await response.Content.ReadAsStreamAsync(attempt.Token).ConfigureAwait(false);
-            await using var activity = new ActivityStream(body, () => Touch(watchdog));
-            Touch(watchdog);
-            var parser = SseParser.Create(activity, static (_, data) => Encoding.UTF8.GetString(data));
-            await foreach (var item in parser.EnumerateAsync(attempt.Token).ConfigureAwait(false))
-            {
-                if (parser.ReconnectionInterval is { } retry && retry >= TimeSpan.Zero && retry != Timeout.InfiniteTimeSpan)
-                {
-                    _retry = retry;
-                }
-
-                await HandleAsync(item, parser.LastEventId, watchdog, stop).ConfigureAwait(false);
-            }
-
-            return new Outcome(opened, Stop: false);
+            ReadHello(item.Data);
+            return Task.CompletedTask;
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            return new Outcome(opened, Stop: true);
-        }
-        catch (OperationCanceledException) when (watchdog.IsCancellationRequested)
-        {
-            return new Outcome(opened, Stop: false, new EventStreamTimeoutException(WatchdogTimeout() ?? TimeSpan.Zero));
-        }
-        catch (Exception error) when (error is HttpRequestException or IOException or OperationCanceledException)
-        {
-            return new Outcome(opened, Stop: false, error);
-        }
-        catch (Exception error) when (!opened)
-        {
-            // The request callback threw: a failed attempt, retried like a network error.
-            return new Outcome(opened, Stop: false, error);
-        }
+
+        return HandleEventAsync(item.EventType, item.Data, item.EventId, lastEventId, stop);
     }
 
-    private async Task HandleAsync(SseItem<string> item, string lastEventId, CancellationTokenSource watchdog, CancellationToken stop)
+    /// <summary>Turns one event into its record and delivers it, then moves <see cref="LastEventId"/> on to <paramref name="lastEventId"/>.</summary>
+    private async Task HandleEventAsync(string eventType, string data, string? eventId, string lastEventId, CancellationToken stop)
     {
-        switch (item.EventType)
+        if (eventType == ControlEvents.Reset)
         {
-            case HelloEvent:
-                ReadHello(item.Data);
-                Touch(watchdog);
-                return;
-            case ResetEvent:
-                await DeliverAsync(item, _reset(ReadReset(item.Data)), stop).ConfigureAwait(false);
-                break;
-            default:
-                TEvent? @event;
-                try
-                {
-                    @event = _decode(item.EventType, item.Data, _options.SerializerOptions);
-                }
-                catch (Exception error) when (error is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
-                {
-                    Report(new EventStreamEventException(item.EventType, item.EventId,
-                        $"The '{item.EventType}' event{(item.EventId is null ? "" : $" {item.EventId}")} could not be read: {error.Message} Check that the client's SerializerOptions match the server's.", error));
-                    @event = null;
-                }
+            await DeliverAsync(eventType, eventId, _reset(ControlEvents.ReadReset(data)), stop).ConfigureAwait(false);
+        }
+        else
+        {
+            TEvent? @event;
+            try
+            {
+                @event = _decode(eventType, data, _options.SerializerOptions);
+            }
+            catch (Exception error) when (error is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
+            {
+                Report(new EventStreamEventException(eventType, eventId,
+                    $"The '{eventType}' event{(eventId is null ? "" : $" {eventId}")} could not be read: {error.Message} Check that the client's SerializerOptions match the server's.", error));
+                @event = null;
+            }
 
-                if (@event is not null)
-                {
-                    await DeliverAsync(item, @event, stop).ConfigureAwait(false);
-                }
-
-                break;
+            if (@event is not null)
+            {
+                await DeliverAsync(eventType, eventId, @event, stop).ConfigureAwait(false);
+            }
         }
 
         // After delivery: a reconnection resumes after the last event the app has seen.
         _lastEventId = lastEventId;
     }
 
-    private async Task DeliverAsync(SseItem<string> item, TEvent @event, CancellationToken stop)
+    private async Task DeliverAsync(string eventType, string? eventId, TEvent @event, CancellationToken stop)
     {
         if (_events is not null)
         {
@@ -315,8 +259,8 @@ public sealed class EventStreamConnection<TEvent> : IAsyncDisposable
         }
         catch (Exception error)
         {
-            Report(new EventStreamEventException(item.EventType, item.EventId,
-                $"The receiver threw while handling the '{item.EventType}' event: {error.Message}", error));
+            Report(new EventStreamEventException(eventType, eventId,
+                $"The receiver threw while handling the '{eventType}' event: {error.Message}", error));
         }
     }
 
@@ -325,58 +269,15 @@ public sealed class EventStreamConnection<TEvent> : IAsyncDisposable
         try
         {
             using var hello = JsonDocument.Parse(data);
-            var root = hello.RootElement;
-            if (root.TryGetProperty("connectionId", out var id) && id.ValueKind == JsonValueKind.String)
+            if (ControlEvents.Text(hello.RootElement, "connectionId") is { } id)
             {
-                _connectionId = id.GetString();
-            }
-
-            if (root.TryGetProperty("keepAliveMs", out var keepAlive) && keepAlive.TryGetInt64(out var ms) && ms > 0)
-            {
-                _keepAlive = TimeSpan.FromMilliseconds(ms);
+                _connectionId = id;
             }
         }
         catch (JsonException error)
         {
-            Report(new EventStreamEventException(HelloEvent, null, "The server's hello is not the JSON docs/protocol.md describes.", error));
+            Report(new EventStreamEventException(ControlEvents.Hello, null, "The server's hello is not the JSON docs/protocol.md describes.", error));
         }
-    }
-
-    private static EventStreamReset ReadReset(string data)
-    {
-        using var reset = JsonDocument.Parse(data);
-        var root = reset.RootElement;
-        return new EventStreamReset(Text(root, "reason"), Text(root, "lastEventId"), Text(root, "latestEventId"));
-
-        static string Text(JsonElement root, string name) =>
-            root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
-    }
-
-    private TimeSpan? WatchdogTimeout() => _keepAlive is { } keepAlive ? keepAlive * _options.KeepAliveTimeoutFactor : null;
-
-    private void Touch(CancellationTokenSource watchdog)
-    {
-        if (WatchdogTimeout() is { } timeout)
-        {
-            try
-            {
-                watchdog.CancelAfter(timeout);
-            }
-            catch (ObjectDisposedException)
-            {
-            }
-        }
-    }
-
-    private TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        if (response.Headers.RetryAfter is not { } retryAfter)
-        {
-            return null;
-        }
-
-        var delay = retryAfter.Delta ?? (retryAfter.Date is { } date ? date - _time.GetUtcNow() : null);
-        return delay is { } d ? (d < TimeSpan.Zero ? TimeSpan.Zero : d) : null;
     }
 
     private void SetState(EventStreamConnectionState state)
@@ -396,6 +297,62 @@ public sealed class EventStreamConnection<TEvent> : IAsyncDisposable
         catch (Exception)
         {
             // An error callback that throws must not end the connection it reports on.
+        }
+    }
+
+    // The hub's side: the hub's request drives a subscription as a dedicated request drives its connection.
+
+    void ISharedSubscription.SetState(EventStreamConnectionState state)
+    {
+        if (State != EventStreamConnectionState.Closed)
+        {
+            SetState(state);
+        }
+    }
+
+    void ISharedSubscription.Started(string? connectionId, string from)
+    {
+        _connectionId = connectionId ?? _connectionId;
+        if (from.Length > 0)
+        {
+            _lastEventId = from;
+        }
+
+        ((ISharedSubscription)this).SetState(EventStreamConnectionState.Open);
+    }
+
+    async Task ISharedSubscription.HandleAsync(string eventType, string data, string lastEventId)
+    {
+        await _delivering.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (!_stop.IsCancellationRequested)
+            {
+                await HandleEventAsync(eventType, data, lastEventId.Length > 0 ? lastEventId : null, lastEventId, _stop.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _delivering.Release();
+        }
+    }
+
+    void ISharedSubscription.Report(Exception error) => Report(error);
+
+    void ISharedSubscription.Complete(Exception? refusal)
+    {
+        SetState(EventStreamConnectionState.Closed);
+        _events?.Writer.TryComplete(refusal);
+        if (refusal is null)
+        {
+            _shared!.TrySetResult();
+        }
+        else
+        {
+            _shared!.TrySetException(refusal);
         }
     }
 }

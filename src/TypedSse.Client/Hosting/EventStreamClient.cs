@@ -26,6 +26,14 @@ public class EventStreamClient
     public EventStreamClientOptions Options { get; }
 
     /// <summary>
+    /// A hub over this client's <see cref="HttpClient"/> and options whose connections share one request to the
+    /// server's multiplexed endpoint (<c>app.MapEventStreams()</c>): connect any contract through it with its generated
+    /// <c>Connect…</c> method. Dispose the hub to end them all.
+    /// </summary>
+    /// <param name="endpoint">The multiplexed endpoint, relative to the base address (<c>MapEventStreams</c>' pattern without its leading '/').</param>
+    public EventStreamHub Share(string endpoint = "events") => new(HttpClient, endpoint, Options);
+
+    /// <summary>
     /// Connects to <paramref name="path"/> and hands each event to <paramref name="receiver"/>, one at a time, in order.
     /// Called by the generated <c>Connect…</c> methods.
     /// </summary>

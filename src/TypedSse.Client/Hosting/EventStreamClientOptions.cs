@@ -31,6 +31,13 @@ public sealed class EventStreamClientOptions
     /// </summary>
     public double KeepAliveTimeoutFactor { get; set; } = 3;
 
+    /// <summary>
+    /// How long a response may stay silent before its hello (the first event of every TypedSse response) arrives: a
+    /// server or proxy that sends headers and then nothing is treated as a lost connection and reconnected. Defaults
+    /// to 30 seconds; <see cref="Timeout.InfiniteTimeSpan"/> waits forever.
+    /// </summary>
+    public TimeSpan HelloTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The clock of retry delays and the watchdog. Defaults to the <see cref="TimeProvider"/> in DI, or <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider? TimeProvider { get; set; }
 
@@ -62,6 +69,10 @@ public sealed class EventStreamClientOptions
         if (RetryDelay < TimeSpan.Zero || MaxRetryDelay < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(RetryDelay), $"RetryDelay ({RetryDelay}) and MaxRetryDelay ({MaxRetryDelay}) must not be negative.");
+        }
+        if (HelloTimeout <= TimeSpan.Zero && HelloTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(HelloTimeout), HelloTimeout, "HelloTimeout must be positive, or Timeout.InfiniteTimeSpan to wait for the hello forever.");
         }
         if (!(KeepAliveTimeoutFactor >= 1))
         {

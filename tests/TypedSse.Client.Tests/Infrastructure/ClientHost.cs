@@ -10,9 +10,17 @@ public sealed class ClientHost : IAsyncDisposable
 {
     private readonly List<HttpClient> _clients = [];
 
-    private ClientHost(StreamHost server) => Server = server;
+    private readonly Action<WebApplication> _map;
+    private readonly Action<TypedSseOptions>? _configure;
 
-    public StreamHost Server { get; }
+    private ClientHost(StreamHost server, Action<WebApplication> map, Action<TypedSseOptions>? configure)
+    {
+        Server = server;
+        _map = map;
+        _configure = configure;
+    }
+
+    public StreamHost Server { get; private set; }
 
     public FakeTimeProvider Time { get; } = new();
 
@@ -20,13 +28,34 @@ public sealed class ClientHost : IAsyncDisposable
 
     public IEventStream<IRoomEvents> Rooms => Server.Services.GetRequiredService<IEventStream<IRoomEvents>>();
 
-    public static async Task<ClientHost> StartAsync(Action<WebApplication>? before = null, Action<TypedSseOptions>? configure = null) =>
-        new(await StreamHost.StartAsync(app =>
+    public static async Task<ClientHost> StartAsync(Action<WebApplication>? before = null, Action<TypedSseOptions>? configure = null)
+    {
+        void Map(WebApplication app)
         {
             before?.Invoke(app);
-            app.MapRoomEvents();
+            // Room "closed" is refused, as an app's OnConnecting refuses a room the user may not enter.
+            app.MapRoomEvents(configure: room => room.OnConnecting = context =>
+            {
+                if ((string?)context.RouteValues["room"] == "closed")
+                {
+                    context.Reject(404);
+                }
+                return ValueTask.CompletedTask;
+            });
             app.MapFeedEvents();
-        }, configure));
+            app.MapEventStreams();
+        }
+
+        return new(await StreamHost.StartAsync(Map, configure), Map, configure);
+    }
+
+    /// <summary>Stops the server (its in-memory history goes with it) and starts a new one on the same port.</summary>
+    public async Task RestartAsync()
+    {
+        var port = Server.BaseAddress.Port;
+        await Server.DisposeAsync();
+        Server = await StreamHost.StartAsync(_map, _configure, port: port);
+    }
 
     public EventStreamClient Client(HttpMessageHandler? handler = null, Action<EventStreamClientOptions>? configure = null)
     {

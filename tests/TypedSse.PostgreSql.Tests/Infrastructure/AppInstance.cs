@@ -40,10 +40,10 @@ public sealed class AppInstance : IAsyncDisposable
     public IMeterFactory MeterFactory => _app.Services.GetRequiredService<IMeterFactory>();
 
     public static WebApplication Build(string connectionString, string schema, ITestOutputHelper? output, string name,
-        Action<PostgreSqlBackplaneOptions>? configure = null, TimeProvider? time = null)
+        Action<PostgreSqlBackplaneOptions>? configure = null, TimeProvider? time = null, int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
         if (output is not null)
         {
@@ -83,10 +83,11 @@ public sealed class AppInstance : IAsyncDisposable
         return app;
     }
 
+    /// <param name="port">The port to listen on; 0 for a free one. An instance that restarts takes its predecessor's.</param>
     public static async Task<AppInstance> StartAsync(string connectionString, string schema, ITestOutputHelper? output = null,
-        string name = "app", Action<PostgreSqlBackplaneOptions>? configure = null, TimeProvider? time = null)
+        string name = "app", Action<PostgreSqlBackplaneOptions>? configure = null, TimeProvider? time = null, int port = 0)
     {
-        var app = Build(connectionString, schema, output, name, configure, time);
+        var app = Build(connectionString, schema, output, name, configure, time, port);
         try
         {
             await app.StartAsync();

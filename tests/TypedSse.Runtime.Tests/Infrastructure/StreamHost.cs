@@ -39,11 +39,12 @@ public sealed class StreamHost : IAsyncDisposable
         Action<WebApplication> map,
         Action<TypedSseOptions>? configure = null,
         Action<WebApplicationBuilder>? build = null,
-        HttpProtocols protocols = HttpProtocols.Http1)
+        HttpProtocols protocols = HttpProtocols.Http1,
+        int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = protocols));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = protocols));
         builder.Services.AddTypedSse(options =>
         {
             options.KeepAliveInterval = TimeSpan.FromMinutes(10);
