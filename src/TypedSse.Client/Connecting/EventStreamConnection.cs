@@ -175,8 +175,10 @@ public sealed class EventStreamConnection<TEvent> : IAsyncDisposable, ISharedSub
 
                 failures++;
                 var delay = outcome.RetryAfter ?? NextDelay(failures);
+                // The delay's timer exists before the state says so: whoever sees WaitingToReconnect can move the clock.
+                var waiting = Task.Delay(delay, _time, stop);
                 SetState(EventStreamConnectionState.WaitingToReconnect);
-                await Task.Delay(delay, _time, stop).ConfigureAwait(false);
+                await waiting.ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)

@@ -175,12 +175,13 @@ public sealed class EventStreamHub : EventStreamClient, IAsyncDisposable
 
                 failures++;
                 var delay = outcome.RetryAfter ?? RetryDelay.Compute(failures, _retry, Options.MaxRetryDelay, Options.Random ?? System.Random.Shared.NextDouble);
+                var waiting = Task.Delay(delay, _time, stop); // before the state, as a dedicated connection does
                 foreach (var subscription in subscriptions)
                 {
                     subscription.SetState(EventStreamConnectionState.WaitingToReconnect);
                 }
 
-                await Task.Delay(delay, _time, stop).ConfigureAwait(false);
+                await waiting.ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
