@@ -27,6 +27,8 @@ if (builder.Configuration.GetConnectionString("Events") is { Length: > 0 } event
     typedSse.AddPostgreSqlBackplane(events);
 }
 builder.Services.AddSingleton<ChatRooms>();
+// The API's OpenAPI document at /openapi/v1.json, with each event stream's route and the events it sends.
+builder.Services.AddOpenApi(options => options.AddEventStreams());
 builder.Services.AddSingleton<Presence>();
 
 var app = builder.Build();
@@ -52,8 +54,11 @@ app.MapRoomEvents(configure: room =>
 app.MapInboxEvents().RequireAuthorization();
 // One connection for all three: the page's clients share it, and so do its tabs (see the README).
 app.MapEventStreams("/api/events");
+// What the streams send, for tools and other teams: the AsyncAPI document the build wrote from the contracts.
+app.MapAsyncApiDocument("/api/asyncapi.json");
 
 app.MapChatApi();
+app.MapOpenApi();
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

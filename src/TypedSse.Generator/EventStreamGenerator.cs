@@ -4,6 +4,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using TypedSse.Generator.Diagnostics;
+using TypedSse.Generator.Emitting.AsyncApi;
 using TypedSse.Generator.Emitting.CSharp;
 using TypedSse.Generator.Emitting.DotNetClient;
 using TypedSse.Generator.Emitting.TypeScript;
@@ -100,6 +101,21 @@ public sealed class EventStreamGenerator : IIncrementalGenerator
             if (files.Count > 0)
             {
                 output.AddSource(TypeScriptCarrier.HintName, TypeScriptCarrier.Emit(files));
+            }
+        });
+
+        // One AsyncAPI document of the compilation's contracts, served by the app and written beside the TypeScript.
+        var asyncApi = contracts
+            .Collect()
+            .Combine(context.CompilationProvider.Select(static (compilation, _) => compilation.AssemblyName ?? "App"))
+            .Select(static (input, _) => input.Left.IsEmpty ? string.Empty : AsyncApiEmitter.Emit(input.Left, input.Right))
+            .WithTrackingName(TrackingNames.AsyncApi);
+
+        context.RegisterSourceOutput(asyncApi.Combine(targets), static (output, input) =>
+        {
+            if (input.Left.Length > 0 && input.Right.Sender)
+            {
+                output.AddSource(AsyncApiCarrier.HintName, AsyncApiCarrier.Emit(input.Left));
             }
         });
 

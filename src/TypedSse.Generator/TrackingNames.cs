@@ -9,5 +9,6 @@ public static class TrackingNames
     public const string Diagnostics = nameof(Diagnostics);
     public const string StreamNames = nameof(StreamNames);
     public const string TypeScript = nameof(TypeScript);
+    public const string AsyncApi = nameof(AsyncApi);
     public const string JsonContextOptions = nameof(JsonContextOptions);
 }

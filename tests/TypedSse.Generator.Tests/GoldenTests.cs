@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.CodeAnalysis;
+using TypedSse.Generator.Emitting.AsyncApi;
 using TypedSse.Generator.Tests.Infrastructure;
 using TypedSse.Testing;
 
@@ -48,6 +49,12 @@ public sealed class GoldenTests
             Golden.Match(Path.Combine(sample, file), typeScript.Content);
         }
 
+        if (run.AsyncApiDocument.Length > 0)
+        {
+            written.Add(AsyncApiEmitter.FileName);
+            Golden.Match(Path.Combine(sample, AsyncApiEmitter.FileName), run.AsyncApiDocument);
+        }
+
         foreach (var stale in Golden.Existing(sample).Where(file => !written.Contains(file)))
         {
             Golden.Delete(Path.Combine(sample, stale));
@@ -69,6 +76,10 @@ public sealed class GoldenTests
         foreach (var file in Golden.Existing(sample).Where(static f => f.EndsWith(".g.cs.txt", StringComparison.Ordinal)))
         {
             test.TestState.GeneratedSources.Add((typeof(EventStreamGenerator), file[..^".txt".Length], Golden.Read(Path.Combine(sample, file))));
+        }
+        if (Golden.Existing(sample).Contains(AsyncApiEmitter.FileName))
+        {
+            test.TestState.GeneratedSources.Add((typeof(EventStreamGenerator), AsyncApiCarrier.HintName, AsyncApiCarrier.Emit(Golden.Read(Path.Combine(sample, AsyncApiEmitter.FileName)))));
         }
 
         await test.RunAsync();

@@ -60,6 +60,22 @@ public sealed class IncrementalTests
 
         var contracts = result.TrackedSteps[TrackingNames.Contracts].SelectMany(static s => s.Outputs);
         Assert.Contains(contracts, static output => output.Reason == IncrementalStepRunReason.Modified);
+        var asyncApi = Assert.Single(result.TrackedSteps[TrackingNames.AsyncApi].SelectMany(static s => s.Outputs));
+        Assert.Equal(IncrementalStepRunReason.Modified, asyncApi.Reason);
+        Assert.Contains("\"name\": {", (string)asyncApi.Value);
+    }
+
+    [Fact]
+    public void Changing_the_project_settings_does_not_regenerate_the_AsyncAPI_document()
+    {
+        var compilation = GeneratorRunner.CreateCompilation(Samples.Chat);
+        var driver = GeneratorRunner.CreateDriver().RunGenerators(compilation);
+
+        var result = driver.RunGenerators(compilation.WithOptions(compilation.Options.WithOptimizationLevel(OptimizationLevel.Release)))
+            .GetRunResult().Results.Single();
+
+        var asyncApi = Assert.Single(result.TrackedSteps[TrackingNames.AsyncApi].SelectMany(static s => s.Outputs));
+        Assert.True(asyncApi.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{asyncApi.Reason}");
     }
 
     [Fact]

@@ -35,7 +35,8 @@ public static class EventStreamEndpointRouteBuilderExtensions
 
         var routeParameters = RoutePatternFactory.Parse(pattern).Parameters.Select(p => p.Name).ToArray();
         var endpoint = new StreamEndpoint(GetServer(endpoints), streamName, routeParameters, endpointOptions);
-        return Configure(endpoints.MapGet(pattern, endpoint.HandleAsync), $"Event stream '{streamName}' at {pattern}")
+        return MapGet(endpoints, pattern, endpoint.HandleAsync, $"Event stream '{streamName}' at {pattern}",
+                new EventStreamEndpointMetadata(EventStreamEndpointKind.Stream, pattern, streamName))
             .WithMetadata(new StreamEndpointMetadata(endpoint));
     }
 
@@ -61,7 +62,8 @@ public static class EventStreamEndpointRouteBuilderExtensions
             endpoints.ServiceProvider.GetRequiredService<EndpointDataSource>(),
             endpoints.ServiceProvider.GetRequiredService<ParameterPolicyFactory>());
         var endpoint = new MultiplexedEndpoint(server, directory, pattern);
-        return Configure(endpoints.MapGet(pattern, endpoint.HandleAsync), $"Multiplexed event streams at {pattern}");
+        return MapGet(endpoints, pattern, endpoint.HandleAsync, $"Multiplexed event streams at {pattern}",
+            new EventStreamEndpointMetadata(EventStreamEndpointKind.Multiplexed, pattern, streamName: null));
     }
 
     /// <summary>
@@ -80,14 +82,23 @@ public static class EventStreamEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(handler);
         RoutePatternFactory.Parse(pattern);
         var endpoint = new HandlerEndpoint(GetServer(endpoints), pattern, handler);
-        return Configure(endpoints.MapGet(pattern, endpoint.HandleAsync), $"Event stream at {pattern}");
+        return MapGet(endpoints, pattern, endpoint.HandleAsync, $"Event stream at {pattern}",
+            new EventStreamEndpointMetadata(EventStreamEndpointKind.Handler, pattern, streamName: null));
     }
 
-    private static IEndpointConventionBuilder Configure(IEndpointConventionBuilder builder, string displayName) =>
-        builder
+    // The handler's method is what API Explorer looks for to describe an endpoint (OpenAPI's WithTags, WithSummary,
+    // ExcludeFromDescription and the rest apply through it); a RequestDelegate endpoint lacks it otherwise. A lambda's
+    // method, so that the default tag is the app's name, as for the app's own minimal API endpoints.
+    private static IEndpointConventionBuilder MapGet(IEndpointRouteBuilder endpoints, string pattern, RequestDelegate handler, string displayName,
+        EventStreamEndpointMetadata metadata)
+    {
+        RequestDelegate described = context => handler(context);
+        return endpoints.MapGet(pattern, described)
             .WithDisplayName(displayName)
+            .WithMetadata(described.Method, metadata)
             .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(void), EventStreamContentTypes))
             .WithMetadata(new DisableRequestTimeoutAttribute());
+    }
 
     private static EventStreamServer GetServer(IEndpointRouteBuilder endpoints) =>
         endpoints.ServiceProvider.GetService<EventStreamServer>() ?? throw new InvalidOperationException(

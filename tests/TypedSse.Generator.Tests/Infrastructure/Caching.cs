@@ -10,7 +10,7 @@ internal static class Caching
     private static readonly string[] TrackedSteps =
     [
         TrackingNames.ParseContracts, TrackingNames.Contracts, TrackingNames.Diagnostics, TrackingNames.StreamNames,
-        TrackingNames.NamedContracts, TrackingNames.TypeScript,
+        TrackingNames.NamedContracts, TrackingNames.TypeScript, TrackingNames.AsyncApi,
     ];
 
     /// <summary>Every tracked step's outputs were Cached or Unchanged; with <paramref name="requireEveryStep"/>, every step ran.</summary>

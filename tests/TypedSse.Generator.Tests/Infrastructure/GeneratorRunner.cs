@@ -96,8 +96,18 @@ internal sealed record GeneratorRun(Compilation Input, Compilation Output, Gener
         .SelectMany(static output => (TypedSse.Generator.Helpers.EquatableArray<TypedSse.Generator.Emitting.TypeScript.TypeScriptFile>)output.Value)
         .ToImmutableArray();
 
-    /// <summary>The C# sources, without the file that carries the TypeScript (its files have baselines of their own).</summary>
-    public IEnumerable<GeneratedSourceResult> CSharpSources => Sources.Where(static s => s.HintName != TypedSse.Generator.Emitting.TypeScript.TypeScriptCarrier.HintName);
+    /// <summary>The AsyncAPI document of the compilation's contracts, empty without contracts.</summary>
+    public string AsyncApiDocument => Generator.TrackedSteps.GetValueOrDefault(TrackingNames.AsyncApi, [])
+        .SelectMany(static step => step.Outputs)
+        .Select(static output => (string)output.Value)
+        .SingleOrDefault() ?? string.Empty;
+
+    /// <summary>
+    /// The C# sources of the contracts, without the files that carry the TypeScript and the AsyncAPI document (those
+    /// have baselines of their own).
+    /// </summary>
+    public IEnumerable<GeneratedSourceResult> CSharpSources => Sources.Where(static s =>
+        s.HintName != TypedSse.Generator.Emitting.TypeScript.TypeScriptCarrier.HintName && s.HintName != TypedSse.Generator.Emitting.AsyncApi.AsyncApiCarrier.HintName);
 
     /// <summary>Errors and warnings of the compilation with the generated code, the generator's own included.</summary>
     public ImmutableArray<Diagnostic> CompilationDiagnostics => Output.GetDiagnostics()

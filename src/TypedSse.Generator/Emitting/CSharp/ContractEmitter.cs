@@ -66,6 +66,8 @@ internal static partial class ContractEmitter
             """);
         writer.Indent();
         WriteMap(writer, contract, names, routeParameters);
+        writer.WriteLine();
+        WriteDescribe(writer, contract);
         if (routeParameters.Count > 0)
         {
             writer.WriteLine();
@@ -104,7 +106,7 @@ internal static partial class ContractEmitter
         writer.Indent();
         if (routeParameters.Count == 0)
         {
-            writer.WriteLine("return global::Microsoft.AspNetCore.Builder.EventStreamEndpointRouteBuilderExtensions.MapEventStream(endpoints, pattern ?? Pattern, StreamName, configure);");
+            writer.WriteLine("return Describe(global::Microsoft.AspNetCore.Builder.EventStreamEndpointRouteBuilderExtensions.MapEventStream(endpoints, pattern ?? Pattern, StreamName, configure));");
             writer.Unindent();
             writer.WriteLine("}");
             return;
@@ -120,7 +122,7 @@ internal static partial class ContractEmitter
         writer.WriteLines("""
             // The topic comes from the typed route values in contract order, formatted as the route scope formats it,
             // so that a connection and a sender agree whatever the pattern's parameter order or value spelling.
-            return global::Microsoft.AspNetCore.Builder.EventStreamEndpointRouteBuilderExtensions.MapEventStream(endpoints, pattern, StreamName, options =>
+            return Describe(global::Microsoft.AspNetCore.Builder.EventStreamEndpointRouteBuilderExtensions.MapEventStream(endpoints, pattern, StreamName, options =>
             {
                 configure?.Invoke(options);
                 if (!options.TopicFromRoute)
@@ -141,7 +143,7 @@ internal static partial class ContractEmitter
                     context.Topics.Add(topic);
                     return onConnecting is null ? default : onConnecting(context);
                 };
-            });
+            }));
             """);
         writer.Unindent();
         writer.WriteLine("}");
