@@ -20,7 +20,7 @@ internal static class GeneratorRunner
 
     public static CSharpCompilation CreateCompilation(CSharpParseOptions parseOptions, params string[] sources) =>
         CSharpCompilation.Create(
-            "TestAssembly",
+            "TestProject", // the name Microsoft.CodeAnalysis.Testing gives its project, so both runs describe the same assembly
             sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, parseOptions, path: $"Source{i}.cs")),
             References,
             new CSharpCompilationOptions(

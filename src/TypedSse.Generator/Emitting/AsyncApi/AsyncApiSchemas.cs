@@ -15,6 +15,7 @@ namespace TypedSse.Generator.Emitting.AsyncApi;
 internal sealed class AsyncApiSchemas
 {
     private const string SchemaPrefix = "#/components/schemas/";
+    private const int MaxGenericDepth = 8;
 
     private readonly Dictionary<string, TypeModel> _types;
     private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
@@ -118,6 +119,13 @@ internal sealed class AsyncApiSchemas
             return new Json();
         }
 
+        if (Depth(type) > MaxGenericDepth)
+        {
+            // A type whose members nest it in itself (Node<T> with a Node<Node<T>>) has no end of instantiations:
+            // past this depth the schema allows any value.
+            return new Json().Set("description", $"{model.Name}: generic type arguments nested over {MaxGenericDepth} deep are not described.");
+        }
+
         var asString = model.Kind == TypeModelKind.Enum && (type.EnumAsString || model.EnumAsString);
         var key = id + (asString ? "#name" : string.Empty) + Key(type.Arguments);
         if (!_names.TryGetValue(key, out var name))
@@ -130,6 +138,17 @@ internal sealed class AsyncApiSchemas
         }
 
         return Ref(name);
+    }
+
+    private static int Depth(TypeRef type)
+    {
+        int deepest = 0;
+        foreach (var argument in type.Arguments)
+        {
+            deepest = Math.Max(deepest, Depth(argument));
+        }
+
+        return deepest + 1;
     }
 
     private static Json Ref(string name) => new Json().Set("$ref", SchemaPrefix + name);
