@@ -1,5 +1,6 @@
 import { EventStreamClient } from "./client.js";
 import { systemClock } from "./clock.js";
+import { disposeByClosing, type AsyncDisposableWhereSupported } from "./disposal.js";
 import type { Clock, FetchFunction } from "./types.js";
 
 /**
@@ -159,6 +160,9 @@ export class SnapshotStream<TState, TClient extends SnapshotStreamClient> {
     }, this.options.retryDelayMs ?? 3000);
   }
 }
+
+export interface SnapshotStream<TState, TClient extends SnapshotStreamClient> extends AsyncDisposableWhereSupported {}
+disposeByClosing(SnapshotStream.prototype);
 
 /**
  * Fetches a snapshot endpoint's JSON (`{ lastEventId, state }`). A response that is not 2xx rejects with an error
