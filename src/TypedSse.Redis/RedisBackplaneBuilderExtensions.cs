@@ -72,6 +72,7 @@ public static class RedisBackplaneBuilderExtensions
         services.Replace(ServiceDescriptor.Singleton<IEventBackplane>(sp => sp.GetRequiredService<RedisEventLog>()));
         services.Replace(ServiceDescriptor.Singleton<IEventHistory>(sp => sp.GetRequiredService<RedisEventLog>()));
         services.AddHostedService(sp => sp.GetRequiredService<StreamReaders>());
+        services.AddHostedService<CloseUserListener>();
         services.AddHealthChecks().AddCheck<RedisBackplaneHealthCheck>("typedsse-redis", tags: ["typedsse", "backplane"]);
         return builder;
     }

@@ -1,4 +1,7 @@
 using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -92,9 +95,47 @@ public class ConnectionLimitTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, over.Response.StatusCode);
         Assert.NotNull(over.Response.Headers.RetryAfter?.Delta);
         Assert.Contains("TypedSseOptions.MaxConnections)", await BodyOf(over));
+        Assert.True(over.Response.Headers.ConnectionClose, "A 503 for a full app keeps its connection (and descriptor) alive.");
 
         await host.Streams["s"].PublishAsync("still", 1);
         Assert.Equal("1", (await only.NextAsync()).Data);
+    }
+
+    [Fact]
+    public async Task Past_the_accept_cap_connections_wait_in_the_backlog_until_one_closes()
+    {
+        var gate = new AcceptGate(2);
+        var sockets = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), NullLoggerFactory.Instance);
+        var listener = await gate.Wrap(sockets).BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
+        var clients = new List<TcpClient>();
+        try
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                clients.Add(new TcpClient());
+                await clients[^1].ConnectAsync((IPEndPoint)listener.EndPoint); // the kernel completes it in the backlog
+            }
+            var first = (await listener.AcceptAsync())!;
+            await using var second = (await listener.AcceptAsync())!;
+            Assert.Equal(2, gate.Open);
+
+            var third = listener.AcceptAsync().AsTask();
+            Assert.False(third.IsCompleted, "A third connection was accepted past a cap of 2.");
+
+            first.Abort();
+            await first.DisposeAsync();
+            await using var accepted = (await third.WaitAsync(TimeSpan.FromSeconds(30)))!;
+            Assert.Equal(2, gate.Open);
+
+            var waiting = listener.AcceptAsync().AsTask();
+            await listener.UnbindAsync();
+            Assert.Null(await waiting.WaitAsync(TimeSpan.FromSeconds(30)));
+        }
+        finally
+        {
+            await listener.DisposeAsync();
+            clients.ForEach(static client => client.Dispose());
+        }
     }
 
     [Fact]

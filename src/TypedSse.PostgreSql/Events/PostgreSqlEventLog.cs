@@ -2,7 +2,6 @@ using System.Data;
 using Npgsql;
 using NpgsqlTypes;
 using TypedSse.History;
-using TypedSse.PostgreSql.Delivery;
 using TypedSse.PostgreSql.Schema;
 
 namespace TypedSse.PostgreSql.Events;
@@ -14,6 +13,9 @@ namespace TypedSse.PostgreSql.Events;
 /// </summary>
 internal sealed class PostgreSqlEventLog(EventLogDatabase database, TimeProvider time) : IEventBackplane, IEventHistory
 {
+    /// <summary>PostgreSQL's limit on a notification's payload.</summary>
+    private const int MaxNotificationBytes = 8000;
+
     private readonly EventLogSql _sql = database.Sql;
 
     public async ValueTask<long> PublishAsync(EventDraft draft, CancellationToken cancellationToken)
@@ -95,10 +97,10 @@ internal sealed class PostgreSqlEventLog(EventLogDatabase database, TimeProvider
     public async ValueTask CloseUserAsync(string userId, string reason, CancellationToken cancellationToken)
     {
         string payload = CloseUserNotice.Format(userId, reason);
-        if (System.Text.Encoding.UTF8.GetByteCount(payload) >= CloseUserNotice.MaxPayloadBytes)
+        if (System.Text.Encoding.UTF8.GetByteCount(payload) >= MaxNotificationBytes)
         {
             throw new PostgreSqlBackplaneException(
-                $"The user id and reason of a CloseUserAsync take over {CloseUserNotice.MaxPayloadBytes} bytes, more than a PostgreSQL notification carries; use a shorter user id.");
+                $"The user id and reason of a CloseUserAsync take over {MaxNotificationBytes} bytes, more than a PostgreSQL notification carries; use a shorter user id.");
         }
         try
         {

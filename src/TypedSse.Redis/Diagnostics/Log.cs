@@ -16,4 +16,10 @@ internal static partial class Log
 
     [LoggerMessage(204, LogLevel.Warning, "Stream {Stream}: events after {DeliveredId} up to {PrunedThrough} were trimmed before this instance delivered them; closing its {Count} connections so they reconnect and resync.")]
     public static partial void DeliveryGap(ILogger logger, string stream, long deliveredId, long prunedThrough, int count);
+
+    [LoggerMessage(205, LogLevel.Information, "A sign-out of user {UserId} reached this instance: closed {Count} of its event-stream responses ({Reason}).")]
+    public static partial void UserClosed(ILogger logger, string userId, int count, string reason);
+
+    [LoggerMessage(206, LogLevel.Warning, "Ignoring a sign-out message of {Length} characters that is not {{\"user\":…,\"reason\":…}}; another program may be publishing on the backplane's channel.")]
+    public static partial void UnreadableCloseUserNotice(ILogger logger, int length);
 }

@@ -54,6 +54,22 @@ internal sealed class RedisEventLog(RedisConnection connection, RedisStreamReads
         }
     }
 
+    /// <summary>Announces a sign-out on the sign-out channel; every instance's <see cref="CloseUserListener"/> closes the user's connections.</summary>
+    public async ValueTask CloseUserAsync(string userId, string reason, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            var redis = await connection.GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            await redis.GetSubscriber().PublishAsync(_keys.CloseUser, CloseUserNotice.Format(userId, reason)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RedisException ex)
+        {
+            throw new RedisBackplaneException(
+                $"The streams of user \"{userId}\" were closed on this instance, but the Redis backplane could not tell the other instances. {ex.Message}", ex);
+        }
+    }
+
     public async ValueTask<HistoryRead> ReadAfterAsync(string stream, long lastEventId, CancellationToken cancellationToken)
     {
         await readers.WaitUntilPositionedAsync(stream, cancellationToken).ConfigureAwait(false);

@@ -3,7 +3,7 @@ using StackExchange.Redis;
 namespace TypedSse.Redis.Events;
 
 /// <summary>
-/// The names of a stream's keys and channel. One Redis stream per TypedSse stream; its name sits in a hash tag, so
+/// The names of a stream's keys and channel, and of the backplane's sign-out channel. One Redis stream per TypedSse stream; its name sits in a hash tag, so
 /// both keys of a stream land in the same slot of a Redis Cluster and its scripts can touch them together.
 /// </summary>
 internal sealed class RedisKeys(string prefix)
@@ -16,4 +16,7 @@ internal sealed class RedisKeys(string prefix)
 
     /// <summary>Where each publish announces the new id; only instances with connections of the stream subscribe.</summary>
     public RedisChannel Published(string stream) => RedisChannel.Literal($"{prefix}:{{{stream}}}:published");
+
+    /// <summary>Where <c>EventStreams.CloseUserAsync</c> tells every instance to close a user's connections.</summary>
+    public RedisChannel CloseUser => RedisChannel.Literal($"{prefix}:close-user");
 }

@@ -76,6 +76,11 @@ internal sealed class ConnectionLimiter(IOptions<TypedSseOptions> options, Typed
         response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         response.ContentType = "text/plain; charset=utf-8";
         response.ContentLength = body.Length;
+        if (status == StatusCodes.Status503ServiceUnavailable && !HttpProtocol.IsHttp2(context.Request.Protocol) && !HttpProtocol.IsHttp3(context.Request.Protocol))
+        {
+            // The app is full: give the connection, and its descriptor, back instead of keeping it alive idle.
+            response.Headers.Connection = "close";
+        }
         await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
     }
 

@@ -77,8 +77,10 @@ public sealed class TypedSseOptions
 
     /// <summary>
     /// Whether Kestrel's <c>MaxConcurrentConnections</c>, when the app leaves it unset, is set to the process's file
-    /// descriptor limit less a tenth (and less at least 256), so a flood of connections is refused instead of
-    /// exhausting descriptors and aborting the process. Default true.
+    /// descriptor limit less a tenth (and less at least 256), and enforced at accept: while that many connections are
+    /// open, Kestrel accepts no more and new ones wait in the listen backlog (Kestrel's <c>ListenOptions.Backlog</c>),
+    /// so a flood of connections waits or is refused by the kernel instead of exhausting descriptors and aborting the
+    /// process. Default true.
     /// </summary>
     public bool LimitKestrelConnectionsToDescriptors { get; set; } = true;
 

@@ -65,6 +65,7 @@ public static class TypedSseServiceCollectionExtensions
                     kestrel.Limits.MaxConcurrentConnections = DescriptorLimit.DefaultMaxKestrelConnections;
                 }
             });
+            AcceptGate.Install(services);
             services.TryAddSingleton<EventStreamServer>();
             services.TryAdd(ServiceDescriptor.Singleton(typeof(IEventStream<>), typeof(ContractEventStream<>)));
             services.AddHostedService<KeepAliveService>();

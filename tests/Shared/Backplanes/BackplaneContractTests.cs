@@ -237,6 +237,47 @@ public abstract class BackplaneContractTests(ITestOutputHelper output)
         Assert.Contains("user", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Closing_a_user_on_one_instance_ends_its_streams_on_the_other_and_no_later_event_reaches_them()
+    {
+        string scope = NewScope();
+        await using var a = await StartAsync(scope, "a");
+        await using var b = await StartAsync(scope, "b");
+
+        await using var adaOnA = await a.ConnectAsync("chat", user: "ada");
+        await using var adaOnB = await b.ConnectAsync("news", user: "ada");
+        await using var bobOnB = await b.ConnectAsync("news", user: "bob");
+        await a.PublishAsync("news", "before");
+        await adaOnB.WaitForAsync(events => events.Any(e => e.Data == "before"), "the event before the sign-out");
+
+        Assert.Equal(1, await a.Streams.CloseUserAsync("ada", "signed-out"));
+
+        foreach (var client in new[] { adaOnA, adaOnB })
+        {
+            Assert.True(await client.EndsAsync());
+            var close = Assert.Single(client.Received, e => e.EventType == "typedsse:close");
+            Assert.Equal("signed-out", JsonDocument.Parse(close.Data).RootElement.GetProperty("reason").GetString());
+        }
+        await a.PublishAsync("news", "after");
+        await bobOnB.WaitForAsync(events => events.Any(e => e.Data == "after"), "the event after the sign-out");
+        Assert.DoesNotContain(adaOnB.AppEvents, e => e.Data == "after");
+        Assert.Equal(0, b.Streams["news"].Connections.Count(c => c.UserId == "ada"));
+    }
+
+    [Fact]
+    public async Task A_sign_out_in_another_scope_closes_nothing()
+    {
+        await using var a = await StartAsync(NewScope(), "a");
+        await using var b = await StartAsync(NewScope(), "b");
+        await using var adaOnB = await b.ConnectAsync("news", user: "ada");
+
+        Assert.Equal(0, await a.Streams.CloseUserAsync("ada", "signed-out"));
+        long id = await b.PublishAsync("news", "still-here");
+
+        await adaOnB.WaitForAsync(events => events.Any(e => e.Id == id), "the event after the other scope's sign-out");
+        Assert.DoesNotContain(adaOnB.Received, e => e.EventType == "typedsse:close");
+    }
+
     private static string Summary(HistoryRead read) => Expected(read.Status, [.. read.Events.Select(e => e.Id)], read.LatestEventId);
 
     private static string Expected(HistoryReadStatus status, long[] ids, long latest) => $"{status} [{string.Join(", ", ids)}] latest {latest}";
