@@ -191,8 +191,8 @@ export class EventStreamClient {
   }
 
   /**
-   * Closes the client for good (also at the end of an `await using` scope): aborts its connection (or, on a shared one, removes only its subscription) and
-   * cancels any pending reconnect. Safe to call repeatedly.
+   * Closes the client for good (also at the end of an `await using` scope): aborts its connection (or, on a shared
+   * one, removes only its subscription) and cancels any pending reconnect. Safe to call repeatedly.
    */
   close(): void {
     this.finish({ reason: "client" });

@@ -42,7 +42,7 @@ export type ContractClientOptions = Omit<EventStreamClientOptions, "url" | "mult
   readonly maxSubscriptionsPerConnection?: number;
 };
 
-let defaults: ContractClientOptions = {};
+let defaults: Omit<ContractClientOptions, "path"> = {};
 
 /**
  * Sets the options every contract client constructed from now on starts from, for example the base URL, the
@@ -53,8 +53,9 @@ let defaults: ContractClientOptions = {};
  * configureClients({ baseUrl: "https://api.example.com", multiplexUrl: "https://api.example.com/sse" });
  * ```
  */
-export function configureClients(options: ContractClientOptions): void {
-  defaults = { ...options };
+export function configureClients(options: Omit<ContractClientOptions, "path">): void {
+  const { path: _path, ...rest } = options as ContractClientOptions;
+  defaults = rest;
 }
 
 /** The server could not replay what the client missed: resync. Yielded by a contract client's iterator. */
@@ -108,7 +109,7 @@ export abstract class ContractClient<TArgs extends ContractArgs<TArgs>, TEvent e
    */
   protected constructor(routePath: string, options: ContractClientOptions, definition: ContractDefinition<TArgs, TEvent>) {
     const { baseUrl, share, multiplexUrl, maxSubscriptionsPerConnection, path: mappedPath, ...clientOptions } = { ...defaults, ...options };
-    const path = mappedPath ?? routePath;
+    const path = mappedPath ?? routePath; // configureClients takes no path: one app path cannot fit every contract
     if (!path.startsWith("/")) {
       throw new TypeError(`The option path must start with "/", as the app maps it (for example "/room/lobby/events"); got ${JSON.stringify(path)}.`);
     }
