@@ -139,6 +139,7 @@ public class GeneratorBenchmarks
         return trusted
             .Where(static path => Path.GetFileName(path) is var name && (name.StartsWith("System.", StringComparison.Ordinal) || name.StartsWith("Microsoft.AspNetCore.", StringComparison.Ordinal) || name.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal) || name is "netstandard.dll" or "mscorlib.dll"))
             .Append(typeof(TypedSse.EventStream).Assembly.Location)
+            .Append(typeof(TypedSse.EventStreamAttribute).Assembly.Location)
             .Distinct()
             .Select(static path => (MetadataReference)MetadataReference.CreateFromFile(path))
             .ToImmutableArray();

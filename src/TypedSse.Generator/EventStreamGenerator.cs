@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -17,13 +16,18 @@ namespace TypedSse.Generator;
 [Generator(LanguageNames.CSharp)]
 public sealed class EventStreamGenerator : IIncrementalGenerator
 {
+    // Roslyn reruns the attribute transform for every contract on every compilation change; the cache lets an edit
+    // that touches nothing a contract's parse read reuse that parse (ContractParseCache).
+    internal ContractParseCache ParseCache { get; } = new();
+
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
+        var cache = ParseCache;
         var results = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 TypeNames.EventStreamAttribute,
                 static (node, _) => node is InterfaceDeclarationSyntax,
-                ContractParser.Parse)
+                (context, cancellationToken) => ContractParser.Parse(context, cache, cancellationToken))
             .Where(static result => result is not null)
             .Select(static (result, _) => result!)
             .WithTrackingName(TrackingNames.ParseContracts);

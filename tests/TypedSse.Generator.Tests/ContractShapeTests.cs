@@ -75,6 +75,58 @@ public sealed class ContractShapeTests
         new DiagnosticResult(DiagnosticDescriptors.DuplicateParameterJsonName).WithLocation(0).WithArguments("A", "a", "IEvents.Changed", "a"));
 
     [Fact]
+    public Task A_rename_onto_another_propertys_JSON_name_is_TSSE017() => GeneratorTest.VerifyDiagnosticsAsync("""
+        [EventStream("/e")]
+        public interface IEvents { Task Changed(Item item); }
+
+        public sealed class Item
+        {
+            public string Name { get; set; } = "";
+
+            [System.Text.Json.Serialization.JsonPropertyName("name")]
+            public string {|#0:Title|} { get; set; } = "";
+        }
+        """,
+        new DiagnosticResult(DiagnosticDescriptors.DuplicatePropertyJsonName).WithLocation(0).WithArguments("Item.Title", "name", "Item.Name", "name", "Item", "IEvents.Changed"));
+
+    [Fact]
+    public Task JSON_names_that_differ_only_in_case_are_TSSE017_since_the_web_defaults_ignore_case() => GeneratorTest.VerifyDiagnosticsAsync("""
+        [EventStream("/e")]
+        public interface IEvents { Task Changed(Item item); }
+
+        public sealed class Item
+        {
+            public int Id { get; set; }
+
+            [System.Text.Json.Serialization.JsonPropertyName("ID")]
+            public int {|#0:Code|} { get; set; }
+        }
+        """,
+        new DiagnosticResult(DiagnosticDescriptors.DuplicatePropertyJsonName).WithLocation(0).WithArguments("Item.Code", "ID", "Item.Id", "id", "Item", "IEvents.Changed"));
+
+    [Fact]
+    public Task A_derived_property_onto_a_base_propertys_JSON_name_is_TSSE017_on_the_derived_one() => GeneratorTest.VerifyDiagnosticsAsync("""
+        [EventStream("/e")]
+        public interface IEvents { Task Changed(Derived value); }
+
+        public class Base
+        {
+            public int Count { get; set; }
+
+            public virtual int Size { get; set; }
+        }
+
+        public sealed class Derived : Base
+        {
+            [System.Text.Json.Serialization.JsonPropertyName("count")]
+            public int {|#0:Total|} { get; set; }
+
+            public override int Size { get; set; } // the same member, overridden: no collision
+        }
+        """,
+        new DiagnosticResult(DiagnosticDescriptors.DuplicatePropertyJsonName).WithLocation(0).WithArguments("Derived.Total", "count", "Base.Count", "count", "Derived", "IEvents.Changed"));
+
+    [Fact]
     public Task A_route_constraint_not_built_into_ASP_NET_Core_warns_TSSE015() => GeneratorTest.VerifyDiagnosticsAsync("""
         [EventStream({|#0:"/posts/{slug:slug}/{id:int:min(1)}"|})]
         public interface IEvents { Task Changed(); }

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -138,6 +139,54 @@ public class CredentialExpiryTests
         time.Advance(Lifetime * 2);
         await host.Streams["inbox"].PublishAsync("note", "still", EventAudience.ForUser("ada"));
         Assert.Equal("\"still\"", (await client.NextAsync()).Data);
+    }
+
+    [Fact]
+    public async Task A_multiplexed_subscription_authenticated_by_a_scheme_of_its_own_ends_the_response_when_that_ticket_expires()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await StreamHost.StartAsync(
+            app =>
+            {
+                app.UseAuthentication();
+                app.UseAuthorization();
+                app.MapPost("/login", async (HttpContext context, string scheme, long expiresAt) =>
+                {
+                    var principal = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "ada")], scheme));
+                    await context.SignInAsync(scheme, principal, new AuthenticationProperties
+                    {
+                        ExpiresUtc = DateTimeOffset.FromUnixTimeMilliseconds(expiresAt),
+                        IsPersistent = true,
+                    });
+                });
+                app.MapEventStream("/inbox/events", "inbox").RequireAuthorization();
+                app.MapEventStream("/admin/events", "admin")
+                    .RequireAuthorization(new AuthorizationPolicyBuilder("admin").RequireAuthenticatedUser().Build());
+                app.MapEventStreams();
+            },
+            build: builder =>
+            {
+                builder.Services.AddSingleton<TimeProvider>(time);
+                builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie().AddCookie("admin");
+                builder.Services.AddAuthorization();
+            });
+        foreach (var (scheme, lifetime) in new[] { (CookieAuthenticationDefaults.AuthenticationScheme, Lifetime * 6), ("admin", Lifetime) })
+        {
+            using var login = await host.Client.PostAsync($"/login?scheme={scheme}&expiresAt={(time.GetUtcNow() + lifetime).ToUnixTimeMilliseconds()}", null);
+            login.EnsureSuccessStatusCode();
+        }
+
+        await using var client = await host.ConnectAsync(Multiplexed.Path("/inbox/events", "/admin/events"));
+        Assert.Equal(HttpStatusCode.OK, client.Response.StatusCode);
+        await client.ReadHelloAsync();
+        time.Advance(Lifetime - TimeSpan.FromSeconds(1));
+        await host.Streams["inbox"].PublishAsync("note", "before", EventAudience.ForUser("ada"));
+        Assert.EndsWith("\"before\"", (await client.NextAsync()).Data);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        var close = await client.NextAsync();
+        Assert.Equal(("typedsse:close", "credentials-expired"), (close.EventType, Reason(close)));
+        Assert.True(await client.EndsAsync());
     }
 
     internal static string Reason(SseItem<string> close) => JsonDocument.Parse(close.Data).RootElement.GetProperty("reason").GetString()!;

@@ -87,6 +87,11 @@ public static class DiagnosticDescriptors
         "JSON options the TypeScript client does not follow",
         "The JsonSerializerContext '{0}' sets {1}; the generated TypeScript types describe the JSON of ASP.NET Core's web defaults (camelCase names, enums as numbers, no public fields), so if TypedSse serializes event payloads with this context or its options the client's types do not match the JSON. Keep the web defaults for payload types ([JsonSourceGenerationOptions(JsonSerializerDefaults.Web)], per-member attributes such as [JsonPropertyName] and [JsonConverter] are followed), or suppress TSSE016 if the context serves no event payloads");
 
+    public static readonly DiagnosticDescriptor DuplicatePropertyJsonName = Error(
+        "TSSE017",
+        "Payload properties must have distinct JSON names",
+        "Property '{0}' has the JSON name '{1}', which property '{2}' already has as '{3}' (ASP.NET Core's web defaults compare property names ignoring case), so System.Text.Json throws InvalidOperationException when it serializes '{4}' for '{5}'; give one of them a distinct [JsonPropertyName] or mark one [JsonIgnore]");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 

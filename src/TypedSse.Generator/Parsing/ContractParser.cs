@@ -39,7 +39,8 @@ internal sealed partial class ContractParser
         _types = new PayloadTypeMapper(_diagnostics, _docs, cancellationToken);
     }
 
-    public static ContractResult? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    /// <summary>Parses the contract, or reuses its last parse when the compilation changed nothing that parse read.</summary>
+    public static ContractResult? Parse(GeneratorAttributeSyntaxContext context, ContractParseCache cache, CancellationToken cancellationToken)
     {
         // [EventStream] on a class or struct is already error CS0592 (AttributeTargets.Interface): nothing to add.
         if (context.TargetSymbol is not INamedTypeSymbol { TypeKind: TypeKind.Interface } contract
@@ -62,7 +63,21 @@ internal sealed partial class ContractParser
             return null;
         }
 
-        return new ContractParser(context.SemanticModel, cancellationToken).ParseContract(contract, declaration, attribute);
+        var result = cache.GetOrParse(
+            declaration,
+            contract,
+            context.SemanticModel.Compilation,
+            () => new ContractParser(context.SemanticModel, cancellationToken).ParseContract(contract, declaration, attribute),
+            cancellationToken);
+
+        // The names the generated ones must avoid are any type of the namespace, declared in any file: looked up on
+        // every run, since they are no part of what the parse reads.
+        if (result?.Contract is { } model && NamespaceTypeNames(contract) is var names && !model.NamespaceTypeNames.Equals(names))
+        {
+            result = result with { Contract = model with { NamespaceTypeNames = names } };
+        }
+
+        return result;
     }
 
     private static bool HoldsFirstEventStreamAttribute(INamedTypeSymbol contract, InterfaceDeclarationSyntax declaration)
@@ -108,7 +123,7 @@ internal sealed partial class ContractParser
             : new ContractModel
             {
                 Namespace = TypeNames.NamespaceName(contract.ContainingNamespace),
-                NamespaceTypeNames = NamespaceTypeNames(contract),
+                NamespaceTypeNames = EquatableArray<string>.Empty,
                 InterfaceName = contract.Name,
                 ContainingTypes = ContainingTypes(contract).Select(static t => t.Name).ToEquatableArray(),
                 FullyQualifiedName = contract.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),

@@ -1,11 +1,5 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
-using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using TypedSse.Generator.Diagnostics;
 using TypedSse.Generator.Helpers;
 using TypedSse.Generator.Model;
 

@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
-using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using TypedSse.Generator.Diagnostics;
@@ -18,9 +16,10 @@ internal sealed partial class PayloadTypeMapper
     {
         // System.Text.Json's rule: properties are told apart by JSON name, the most derived one wins. A base member
         // overridden or hidden under another JSON name is written as well, under its own name; one hidden by an
-        // ignored member of the same name and type is not.
+        // ignored member of the same name and type is not. Two members of other names under one JSON name make it
+        // throw; under the web defaults (PropertyNameCaseInsensitive) names that differ only in case do too.
         var properties = new List<(PropertyModel Model, int Order)>();
-        var jsonNames = new HashSet<string>(StringComparer.Ordinal);
+        var jsonNames = new Dictionary<string, (ISymbol Member, LocationInfo? Location)>(StringComparer.OrdinalIgnoreCase);
         var ignored = new List<ISymbol>();
         var numberHandling = NumberHandlingOf(type.GetAttributes());
         for (var current = type; current is not null && !IsRoot(current); current = current.BaseType)
@@ -38,8 +37,17 @@ internal sealed partial class PayloadTypeMapper
                     case { Ignored: true }:
                         ignored.Add(member);
                         break;
-                    case { Model: { } model } property when jsonNames.Add(model.JsonName):
-                        declared.Add((model, property.Order ?? 0));
+                    case { Model: { } model } property:
+                        if (!jsonNames.TryGetValue(model.JsonName, out var taken))
+                        {
+                            jsonNames.Add(model.JsonName, (member, LocationInfo.From(member) ?? site.Location));
+                            declared.Add((model, property.Order ?? 0));
+                        }
+                        else if (taken.Member.Name != member.Name || SymbolEqualityComparer.Default.Equals(taken.Member.ContainingType, current))
+                        {
+                            ReportJsonNameCollision(type, member, model.JsonName, taken.Member, taken.Location, site);
+                        }
+
                         break;
                 }
             }
@@ -53,10 +61,11 @@ internal sealed partial class PayloadTypeMapper
         if (type.TypeKind == TypeKind.Interface)
         {
             // An interface has no base type: its inherited interfaces contribute their properties.
+            var interfaceNames = new HashSet<string>(jsonNames.Keys, StringComparer.Ordinal);
             ordered = ordered.Concat(type.AllInterfaces.SelectMany(i => i.GetMembers())
                 .Where(static m => !m.IsStatic)
                 .Select(m => DescribeProperty(type, m, numberHandling, site)?.Model)
-                .Where(p => p is not null && jsonNames.Add(p.JsonName))
+                .Where(p => p is not null && interfaceNames.Add(p.JsonName))
                 .Select(static p => p!));
         }
 
@@ -67,6 +76,30 @@ internal sealed partial class PayloadTypeMapper
             Polymorphism = DescribePolymorphism(type, site),
         };
     }
+
+    // Of two colliding members, the one to change is the later one of a type, or else the derived one (the base may
+    // serve other types) when it is in source.
+    private void ReportJsonNameCollision(INamedTypeSymbol owner, ISymbol member, string jsonName, ISymbol taken, LocationInfo? takenLocation, Site site)
+    {
+        var derivedFirst = !SymbolEqualityComparer.Default.Equals(member.ContainingType, taken.ContainingType) && takenLocation is not null;
+        var (offending, offendingName, other, otherName) = derivedFirst
+            ? (taken, JsonNameOf(taken), member, jsonName)
+            : (member, jsonName, taken, JsonNameOf(taken));
+        diagnostics.Add(DiagnosticInfo.Create(
+            DiagnosticDescriptors.DuplicatePropertyJsonName,
+            derivedFirst ? takenLocation : LocationInfo.From(member) ?? takenLocation ?? site.Location,
+            offending.ContainingType.Name + "." + offending.Name,
+            offendingName,
+            other.ContainingType.Name + "." + other.Name,
+            otherName,
+            owner.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat),
+            site.Event));
+    }
+
+    /// <summary>The name System.Text.Json writes a member under: <c>[JsonPropertyName]</c>, else the camelCase member name.</summary>
+    private static string JsonNameOf(ISymbol member) =>
+        member.GetAttributes().FirstOrDefault(static a => TypeNames.Is(a, TypeNames.JsonPropertyNameAttribute))?.ConstructorArguments.FirstOrDefault().Value as string
+            ?? Naming.CamelCase(member.Name);
 
     // A base member of the same name and type as an ignored derived one is that member, overridden or hidden.
     private static bool HidesIgnored(ISymbol ignored, ISymbol member) =>
@@ -128,8 +161,7 @@ internal sealed partial class PayloadTypeMapper
             ? TypeRef.Any(annotation != NullableAnnotation.NotAnnotated)
             : WithNumberHandling(Map(memberType, annotation, memberSite, stringEnum), NumberHandlingOf(attributes) ?? ownerNumberHandling);
 
-        var jsonName = attributes.FirstOrDefault(static a => TypeNames.Is(a, TypeNames.JsonPropertyNameAttribute))?.ConstructorArguments.FirstOrDefault().Value as string
-            ?? Naming.CamelCase(member.Name);
+        var jsonName = JsonNameOf(member);
         var order = attributes.FirstOrDefault(static a => TypeNames.Is(a, TypeNames.JsonPropertyOrderAttribute))?.ConstructorArguments.FirstOrDefault().Value as int?;
         var documentation = _docs.Summary(member)
             ?? (member.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is ParameterSyntax

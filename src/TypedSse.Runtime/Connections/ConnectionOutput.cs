@@ -142,11 +142,22 @@ internal sealed class ConnectionOutput
     /// <summary>
     /// Ends the response with a <c>typedsse:close</c> at <paramref name="expiresAt"/>, when the credentials it was
     /// opened with expire. The writer checks the clock too, so nothing queued after that moment is written even
-    /// if the timer runs late.
+    /// if the timer runs late. Called again (a multiplexed response's subscriptions may each have credentials of their
+    /// own), the earliest expiry holds.
     /// </summary>
     public void ExpireAt(DateTimeOffset expiresAt)
     {
-        Volatile.Write(ref _expiresAtTicks, expiresAt.UtcTicks);
+        long ticks = expiresAt.UtcTicks;
+        long current;
+        do
+        {
+            current = Volatile.Read(ref _expiresAtTicks);
+            if (current <= ticks)
+            {
+                return;
+            }
+        }
+        while (Interlocked.CompareExchange(ref _expiresAtTicks, ticks, current) != current);
         var due = expiresAt - _time.GetUtcNow();
         if (due <= TimeSpan.Zero)
         {
@@ -155,9 +166,10 @@ internal sealed class ConnectionOutput
         }
         var timer = _time.CreateTimer(static state => ((ConnectionOutput)state!).CloseWith(ControlEvents.CredentialsExpiredReason),
             this, due, Timeout.InfiniteTimeSpan);
-        if (Interlocked.CompareExchange(ref _expiry, timer, null) is not null || Volatile.Read(ref _state) != Open)
+        Interlocked.Exchange(ref _expiry, timer)?.Dispose();
+        if (Volatile.Read(ref _state) != Open)
         {
-            timer.Dispose();
+            Interlocked.Exchange(ref _expiry, null)?.Dispose();
         }
     }
 

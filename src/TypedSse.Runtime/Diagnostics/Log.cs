@@ -49,4 +49,9 @@ internal static partial class Log
     [LoggerMessage(15, LogLevel.Debug, "Connection {ConnectionId} closed by the server: {Reason}.")]
     public static partial void ClosedByServer(ILogger logger, string connectionId, string reason);
 
+    [LoggerMessage(16, LogLevel.Information, "Request {TraceIdentifier}: its credentials no longer pass the stream's authorization ({StatusCode}) when re-validated; closing it with credentials-rejected.")]
+    public static partial void CredentialsRejected(ILogger logger, string traceIdentifier, int statusCode);
+
+    [LoggerMessage(17, LogLevel.Warning, "Request {TraceIdentifier}: re-validating its credentials failed; the stream stays open and is checked again at the next interval.")]
+    public static partial void RevalidationFailed(ILogger logger, Exception exception, string traceIdentifier);
 }

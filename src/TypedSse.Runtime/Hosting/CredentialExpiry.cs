@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 
@@ -13,14 +14,14 @@ internal static class CredentialExpiry
 {
     public const string ExpirationClaim = "exp";
 
-    public static DateTimeOffset? Of(HttpContext context)
+    public static DateTimeOffset? Of(HttpContext context) =>
+        Of(context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult, context.User);
+
+    /// <summary>The expiry of <paramref name="result"/>'s ticket if it succeeded, or of an <c>exp</c> claim of <paramref name="user"/>, whichever is first.</summary>
+    public static DateTimeOffset? Of(AuthenticateResult? result, ClaimsPrincipal user)
     {
-        DateTimeOffset? earliest = null;
-        if (context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult is { Succeeded: true } result)
-        {
-            earliest = result.Properties?.ExpiresUtc;
-        }
-        foreach (var identity in context.User.Identities)
+        DateTimeOffset? earliest = result is { Succeeded: true } ? result.Properties?.ExpiresUtc : null;
+        foreach (var identity in user.Identities)
         {
             if (identity.IsAuthenticated && identity.FindFirst(ExpirationClaim)?.Value is { } exp
                 && long.TryParse(exp, NumberStyles.Integer, CultureInfo.InvariantCulture, out long seconds)

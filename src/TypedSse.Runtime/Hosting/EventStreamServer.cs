@@ -60,13 +60,21 @@ internal sealed class EventStreamServer(
         return false;
     }
 
-    /// <summary>The response's queue and writer; it ends when the request's credentials expire, unless that is turned off.</summary>
-    public ConnectionOutput CreateOutput(HttpContext context, string?[] streamNames, bool multiplexed)
+    /// <summary>
+    /// The response's queue and writer; it ends when the request's credentials expire, unless that is turned off, and
+    /// when they fail a re-validation, if that is turned on (of the request's endpoint and of
+    /// <paramref name="subscriptionEndpoints"/>, those a multiplexed request's subscriptions were found at).
+    /// </summary>
+    public ConnectionOutput CreateOutput(HttpContext context, string?[] streamNames, bool multiplexed, Endpoint?[]? subscriptionEndpoints = null)
     {
         var output = new ConnectionOutput(context, streamNames, multiplexed, Options.MaxQueuedEventsPerConnection, Options.SlowConsumerPolicy, metrics, time);
         if (Options.CloseWhenCredentialsExpire && CredentialExpiry.Of(context) is { } expiresAt)
         {
             output.ExpireAt(expiresAt);
+        }
+        if (Options.RevalidateCredentialsInterval is { } interval)
+        {
+            CredentialRevalidation.Start(context, output, [context.GetEndpoint(), .. subscriptionEndpoints ?? []], interval, time, logger);
         }
         return output;
     }
@@ -89,7 +97,15 @@ internal sealed class EventStreamServer(
         {
             return;
         }
-        var output = CreateOutput(context, Array.ConvertAll(requests, r => r.Admitted?.Endpoint.StreamName), multiplexed);
+        var output = CreateOutput(context, Array.ConvertAll(requests, r => r.Admitted?.Endpoint.StreamName), multiplexed,
+            Array.ConvertAll(requests, r => r.Admitted?.RouteEndpoint));
+        foreach (var request in requests)
+        {
+            if (Options.CloseWhenCredentialsExpire && request.Admitted?.CredentialsExpireAt is { } expiresAt)
+            {
+                output.ExpireAt(expiresAt);
+            }
+        }
         var connections = new EventStreamConnection?[requests.Length];
         for (int i = 0; i < requests.Length; i++)
         {

@@ -1,11 +1,8 @@
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authorization.Policy;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.AspNetCore.Routing.Template;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace TypedSse.Hosting;
 
@@ -34,11 +31,17 @@ internal sealed class StreamDirectory(EndpointDataSource endpoints, ParameterPol
         var requestAuthentication = authentication?.AuthenticateResult;
         try
         {
-            if (await AuthorizeAsync(context, entry.Endpoint).ConfigureAwait(false) is int refused)
+            var (refused, policyAuthentication) = await EndpointAuthorization.AuthorizeAsync(context, entry.Endpoint).ConfigureAwait(false);
+            if (refused is int status)
             {
-                return SubscriptionRequest.Refuse(path, refused);
+                return SubscriptionRequest.Refuse(path, status);
             }
-            return await entry.Stream.AdmitAsync(context, path, routeValues, lastEventId).ConfigureAwait(false);
+            // A policy with schemes of its own authenticated this subscription: its credentials' expiry is the ticket's.
+            var expiresAt = policyAuthentication is { Succeeded: true } ? CredentialExpiry.Of(policyAuthentication, context.User) : null;
+            var request = await entry.Stream.AdmitAsync(context, path, routeValues, lastEventId).ConfigureAwait(false);
+            return request.Admitted is { } admitted
+                ? request with { Admitted = admitted with { RouteEndpoint = entry.Endpoint, CredentialsExpireAt = expiresAt } }
+                : request;
         }
         finally
         {
@@ -65,42 +68,6 @@ internal sealed class StreamDirectory(EndpointDataSource endpoints, ParameterPol
             }
         }
         return null;
-    }
-
-    /// <summary>Evaluates the endpoint's authorization metadata as the authorization middleware would.</summary>
-    /// <returns>Null if allowed, else 401 or 403.</returns>
-    private static async ValueTask<int?> AuthorizeAsync(HttpContext context, RouteEndpoint endpoint)
-    {
-        var authorizeData = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>();
-        var policyObjects = endpoint.Metadata.GetOrderedMetadata<AuthorizationPolicy>();
-        var services = context.RequestServices;
-        var policyProvider = services.GetService<IAuthorizationPolicyProvider>();
-        if (policyProvider is null)
-        {
-            if (authorizeData.Count == 0 && policyObjects.Count == 0)
-            {
-                return null;
-            }
-            throw new InvalidOperationException(
-                $"The event stream at {endpoint.RoutePattern.RawText} requires authorization, but authorization services are not registered. Call builder.Services.AddAuthorization().");
-        }
-
-        var policy = await AuthorizationPolicy.CombineAsync(policyProvider, authorizeData, policyObjects).ConfigureAwait(false)
-            ?? await policyProvider.GetFallbackPolicyAsync().ConfigureAwait(false);
-        if (policy is null)
-        {
-            return null;
-        }
-        var evaluator = services.GetRequiredService<IPolicyEvaluator>();
-        var authentication = await evaluator.AuthenticateAsync(policy, context).ConfigureAwait(false);
-        if (endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null)
-        {
-            return null;
-        }
-        var authorization = await evaluator.AuthorizeAsync(policy, authentication, context, resource: context).ConfigureAwait(false);
-        return authorization.Succeeded ? null
-            : authorization.Challenged ? StatusCodes.Status401Unauthorized
-            : StatusCodes.Status403Forbidden;
     }
 
     private Entry[] Entries()

@@ -84,6 +84,18 @@ public sealed class TypedSseOptions
     /// </summary>
     public bool LimitKestrelConnectionsToDescriptors { get; set; } = true;
 
+    /// <summary>
+    /// How often an open stream's credentials are checked again; null (the default) for never. Each check
+    /// authenticates a copy of the request afresh (so a cookie's <c>OnValidatePrincipal</c>, a security-stamp check or
+    /// a JWT bearer's <c>OnTokenValidated</c> runs again) and re-runs the authorization policies of the endpoints the
+    /// response serves; a stream that no longer passes ends with <c>typedsse:close</c>
+    /// (<c>{"reason":"credentials-rejected"}</c>). It costs one authentication and authorization per open response per
+    /// interval (with a user store behind the cookie, a query each): prefer <see cref="EventStreams.CloseUserAsync"/>
+    /// from the code that revokes access, and short-lived credentials, and use this where neither reaches. A check that
+    /// throws is logged and the stream stays open. At least 1 second.
+    /// </summary>
+    public TimeSpan? RevalidateCredentialsInterval { get; set; }
+
     /// <summary>What happens when a connection's queue is full. Default <see cref="TypedSse.SlowConsumerPolicy.Disconnect"/>.</summary>
     public SlowConsumerPolicy SlowConsumerPolicy { get; set; } = SlowConsumerPolicy.Disconnect;
 

@@ -46,6 +46,10 @@ internal sealed class TypedSseOptionsValidation : IValidateOptions<TypedSseOptio
                 failures.Add($"{option} is {value}; use a positive count, or null for the default.");
             }
         }
+        if (options.RevalidateCredentialsInterval is { } revalidate && (revalidate < TimeSpan.FromSeconds(1) || revalidate.TotalMilliseconds > uint.MaxValue - 1))
+        {
+            failures.Add($"RevalidateCredentialsInterval is {revalidate}; use at least 1 second (each check authenticates every open stream again), or null to not re-validate.");
+        }
         if (options.LimitRetryAfter < TimeSpan.FromSeconds(1) || options.LimitRetryAfter > TimeSpan.FromHours(1))
         {
             failures.Add($"LimitRetryAfter is {options.LimitRetryAfter}; use from 1 second to 1 hour (the default is 5 seconds).");

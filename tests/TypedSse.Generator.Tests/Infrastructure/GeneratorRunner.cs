@@ -28,9 +28,11 @@ internal static class GeneratorRunner
                 nullableContextOptions: NullableContextOptions.Enable,
                 generalDiagnosticOption: ReportDiagnostic.Error));
 
-    public static GeneratorDriver CreateDriver(CSharpParseOptions? parseOptions = null) =>
+    public static GeneratorDriver CreateDriver(CSharpParseOptions? parseOptions = null) => CreateDriver(new EventStreamGenerator(), parseOptions);
+
+    public static GeneratorDriver CreateDriver(EventStreamGenerator generator, CSharpParseOptions? parseOptions = null) =>
         CSharpGeneratorDriver.Create(
-            [new EventStreamGenerator().AsSourceGenerator()],
+            [generator.AsSourceGenerator()],
             parseOptions: parseOptions ?? ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 

@@ -1,4 +1,3 @@
-using System.Linq;
 using TypedSse.Generator.Helpers;
 using static TypedSse.Generator.Emitting.CSharp.CSharpNames;
 
