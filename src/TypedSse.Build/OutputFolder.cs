@@ -43,6 +43,13 @@ internal sealed class OutputFolder(string directory, string stateFile)
         return written;
     }
 
+    /// <summary>Whether the folder holds this file (a path relative to the folder) and TypedSse did not write it.</summary>
+    public bool HoldsFileOfTheUser(string file)
+    {
+        var path = Path.GetFullPath(Path.Combine(Directory, file));
+        return File.Exists(path) && !ReadState().Contains(path, StringComparer.Ordinal);
+    }
+
     /// <summary>Removes every file written last time, then the folders left empty, then the state file.</summary>
     public int Clean()
     {

@@ -9,10 +9,26 @@ namespace TypedSse.Build;
 
 /// <summary>
 /// Writes the TypeScript clients the generator embedded in the built assembly, and the shared runtime beside them in
-/// <c>typedsse/</c>, into <see cref="OutputDirectory"/>. A file is written only when its content changed.
+/// <c>typedsse/</c>, into <see cref="OutputDirectory"/>, with a <c>package.json</c> that makes them ES modules. A file
+/// is written only when its content changed.
 /// </summary>
 public sealed class WriteTypeScriptClients : Task
 {
+    /// <summary>
+    /// The generated files are ES modules whatever package encloses the folder: without it, a folder under a
+    /// CommonJS package.json compiles to CommonJS (or, with verbatimModuleSyntax, not at all). A package.json of the
+    /// user's in the folder is left as it is.
+    /// </summary>
+    internal const string PackageJsonName = "package.json";
+
+    internal const string PackageJson = """
+        {
+          "description": "Written by TypedSse with the generated clients: they are ES modules, whatever the enclosing package says.",
+          "type": "module"
+        }
+
+        """;
+
     /// <summary>The compiled assembly (the intermediate one in obj/).</summary>
     [Required]
     public string Assembly { get; set; } = "";
@@ -65,6 +81,11 @@ public sealed class WriteTypeScriptClients : Task
         try
         {
             var folder = new OutputFolder(OutputDirectory, StateFile);
+            if (clients.Count > 0 && !folder.HoldsFileOfTheUser(PackageJsonName))
+            {
+                files.Add(new KeyValuePair<string, string>(PackageJsonName, PackageJson.Replace("\r\n", "\n")));
+            }
+
             var written = folder.Write(files);
             if (written.Count > 0)
             {

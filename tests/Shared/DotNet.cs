@@ -24,9 +24,18 @@ public static class DotNet
         RunAsync(workingDirectory, null, arguments);
 
     /// <summary>Runs <c>dotnet</c> and returns its output (standard output and error, interleaved).</summary>
-    public static async Task<string> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    public static Task<string> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        RunProgramAsync("dotnet", workingDirectory, environment, arguments);
+
+    /// <summary>
+    /// Runs another program (<c>bash</c>, <c>node</c>) in the same clean environment as <c>dotnet</c>, and returns its
+    /// output; a failure fails the test with it.
+    /// </summary>
+    public static async Task<string> RunProgramAsync(string program, string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
-        using var process = new Process { StartInfo = StartInfo(workingDirectory, environment, arguments) };
+        var start = StartInfo(workingDirectory, environment, arguments);
+        start.FileName = program;
+        using var process = new Process { StartInfo = start };
         var output = new StringBuilder();
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -41,11 +50,11 @@ public static class DotNet
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} took longer than {Patience}:\n{Text()}");
+            throw new TimeoutException($"{program} {string.Join(' ', arguments)} took longer than {Patience}:\n{Text()}");
         }
 
         process.WaitForExit(); // until the output is drained
-        Assert.True(process.ExitCode == 0, $"dotnet {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{Text()}");
+        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{Text()}");
         return Text();
 
         void Append(string? line)

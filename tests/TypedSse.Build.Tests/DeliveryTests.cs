@@ -45,9 +45,11 @@ public sealed class DeliveryTests
 
         await BuildAsync(scratch, project);
         var runtime = Directory.GetFiles(Path.Combine(DotNet.RepositoryRoot, "src", "TypedSse.TypeScript", "runtime"), "*.ts").Select(Path.GetFileName).Order();
-        Assert.Equal(["chat-events.ts", "clock-events.ts", "mine.ts"], Directory.GetFiles(output).Select(Path.GetFileName).Order());
+        Assert.Equal(["chat-events.ts", "clock-events.ts", "mine.ts", "package.json"], Directory.GetFiles(output).Select(Path.GetFileName).Order());
         Assert.Equal(runtime, Directory.GetFiles(Path.Combine(output, "typedsse")).Select(Path.GetFileName).Order());
         Assert.Contains("export class ChatEventsClient", File.ReadAllText(Path.Combine(output, "chat-events.ts")));
+        // ES modules whatever package.json encloses the folder (the test's own folder has none).
+        Assert.Equal("module", System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "package.json"))).RootElement.GetProperty("type").GetString());
 
         // Nothing changed: no file is touched, so a front-end watcher sees nothing.
         var files = Directory.GetFiles(output, "*", SearchOption.AllDirectories);
@@ -69,11 +71,18 @@ public sealed class DeliveryTests
         // A contract is gone: so is its file.
         scratch.Write("Contracts.cs", Contracts.Replace("IClockEvents", "ITimerEvents"));
         await BuildAsync(scratch, project);
-        Assert.Equal(["chat-events.ts", "mine.ts", "timer-events.ts"], Directory.GetFiles(output).Select(Path.GetFileName).Order());
+        Assert.Equal(["chat-events.ts", "mine.ts", "package.json", "timer-events.ts"], Directory.GetFiles(output).Select(Path.GetFileName).Order());
 
         // Clean removes what TypedSse wrote, and nothing else.
         await DotNet.RunAsync(scratch.Path, "clean", project, "-c", "Release", "-p:BuildProjectReferences=false", "-nologo");
         Assert.Equal([userFile], Directory.GetFileSystemEntries(output));
+
+        // A package.json of the user's in the folder is theirs: left as it is, and by a clean too.
+        var userPackage = scratch.Write("web/src/api/package.json", "{ \"type\": \"commonjs\" }\n");
+        await BuildAsync(scratch, project);
+        Assert.Equal("{ \"type\": \"commonjs\" }\n", File.ReadAllText(userPackage));
+        await DotNet.RunAsync(scratch.Path, "clean", project, "-c", "Release", "-p:BuildProjectReferences=false", "-nologo");
+        Assert.Equal([userFile, userPackage], Directory.GetFileSystemEntries(output).Order());
     }
 
     [Fact]
@@ -147,7 +156,7 @@ public sealed class DeliveryTests
         await DotNet.RunAsync(Path.Combine(scratch.Path, "app"), "build", project, "-c", "Release", "-nologo");
 
         var output = Path.Combine(scratch.Path, "app", "ClientApp", "generated");
-        Assert.Equal(["chat-events.ts", "clock-events.ts"], Directory.GetFiles(output).Select(Path.GetFileName).Order());
+        Assert.Equal(["chat-events.ts", "clock-events.ts", "package.json"], Directory.GetFiles(output).Select(Path.GetFileName).Order());
         Assert.True(File.Exists(Path.Combine(output, "typedsse", "contract-client.ts")));
         Assert.True(File.Exists(Path.Combine(output, "typedsse", "index.ts")));
     }

@@ -133,6 +133,8 @@ public sealed class ReconnectTests
 
         var error = await Assert.ThrowsAsync<EventStreamHttpException>(() => connection.Completion.WaitAsync(Wait.Long));
         Assert.Equal(status, (int)error.StatusCode);
+        // A 404 says what it most often means: the app maps the contract at a pattern of its own.
+        Assert.Equal(status == StatusCodes.Status404NotFound, error.Message.Contains("maps the contract at a pattern of its own", StringComparison.Ordinal));
         await Assert.ThrowsAsync<EventStreamHttpException>(async () =>
         {
             await foreach (var _ in connection.ReadAllAsync())

@@ -3,14 +3,17 @@ using System.IO.Compression;
 namespace TypedSse.Packaging.Tests;
 
 /// <summary>
-/// What a new user does, once for the test class: pack TypedSse into a local folder feed, <c>dotnet new web</c> in a
-/// temporary folder, <c>dotnet add package TypedSse.Runtime</c> from that feed, write a contract and build (which
-/// also writes the TypeScript client to ClientApp/generated/); and <c>dotnet new console</c> with only
-/// <c>dotnet add package TypedSse.Client</c>, the same contract and a receiver of it. NuGet's package folder is a fresh one, so nothing
-/// cached from earlier runs can hide a broken package.
+/// What a new user does, following README.md's quickstart, once for the test class: its shell commands run in an
+/// empty temporary folder that stands for the home folder (<c>~</c>), outside the clone: pack TypedSse into a local
+/// folder feed, <c>dotnet new web</c>, add that feed as a source, <c>dotnet add package TypedSse.Runtime</c>; then its
+/// <c>Contracts.cs</c> and <c>Program.cs</c> go into the project, which is built (the build also writes the
+/// TypeScript client to ClientApp/generated/); and <c>dotnet new console</c> with only <c>dotnet add package
+/// TypedSse.Client</c>, a contract and a receiver of it. NuGet's package folder is a fresh one, so nothing cached from earlier
+/// runs can hide a broken package.
 /// </summary>
 public sealed class FreshProject : IAsyncLifetime
 {
+    /// <summary>The contract the console app receives.</summary>
     public const string Contract = """
         using TypedSse;
 
@@ -24,21 +27,6 @@ public sealed class FreshProject : IAsyncLifetime
         }
 
         public record ChatMessage(string User, string Text);
-        """;
-
-    public const string Program = """
-        using FreshApp;
-        using TypedSse;
-
-        var builder = WebApplication.CreateBuilder(args);
-        builder.Services.AddTypedSse();
-        var app = builder.Build();
-
-        app.MapChatEvents();
-        app.MapPost("/rooms/{room}/messages", (string room, ChatMessage message, IEventStream<IChatEvents> chat) =>
-            chat.Route(room).MessagePosted(message));
-
-        app.Run();
         """;
 
     /// <summary>A console app that receives the same contract with only the client package: its .NET client is generated.</summary>
@@ -64,9 +52,15 @@ public sealed class FreshProject : IAsyncLifetime
 
     public string Root { get; } = Path.Combine(Path.GetTempPath(), $"typedsse-fresh-{Guid.NewGuid():N}");
 
-    public string Feed => Path.Combine(Root, "feed");
+    /// <summary>The README's package folder, <c>~/typedsse-packages</c>.</summary>
+    public string Feed => Path.Combine(Root, "typedsse-packages");
 
-    public string ProjectDirectory => Path.Combine(Root, "FreshApp");
+    /// <summary>The folder the README's commands create the app in.</summary>
+    public string ProjectDirectory { get; private set; } = "";
+
+    public string AppAssembly => Path.Combine(ProjectDirectory, "bin", "Release", "net10.0", Path.GetFileName(ProjectDirectory) + ".dll");
+
+    public string QuickstartOutput { get; private set; } = "";
 
     public string BuildOutput { get; private set; } = "";
 
@@ -82,7 +76,7 @@ public sealed class FreshProject : IAsyncLifetime
 
     public IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>
     {
-        ["NUGET_PACKAGES"] = Path.Combine(Root, "packages"),
+        ["NUGET_PACKAGES"] = Path.Combine(Root, "nuget-packages"),
     };
 
     public async Task InitializeAsync()
@@ -91,44 +85,63 @@ public sealed class FreshProject : IAsyncLifetime
         // Keep any Directory.Build.props above the temporary folder out of the user's project.
         await File.WriteAllTextAsync(Path.Combine(Root, "Directory.Build.props"), "<Project />\n");
         await File.WriteAllTextAsync(Path.Combine(Root, "Directory.Build.targets"), "<Project />\n");
-        await File.WriteAllTextAsync(Path.Combine(Root, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{Feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" protocolVersion="3" />
-              </packageSources>
-            </configuration>
-            """);
 
-        foreach (string project in (string[])["src/TypedSse.Client", "src/TypedSse.Runtime", "src/TypedSse.PostgreSql"])
-        {
-            await DotNet.RunAsync(DotNet.RepositoryRoot, Environment,
-                "pack", project, "-c", DotNet.Configuration, "--no-build", "-o", Feed, "-nologo");
-        }
+        QuickstartOutput = await DotNet.RunProgramAsync("bash", DotNet.RepositoryRoot, Environment, "-c", QuickstartScript());
+        ProjectDirectory = QuickstartOutput.TrimEnd().Split('\n')[^1].Trim();
+        Assert.True(File.Exists(Path.Combine(ProjectDirectory, Path.GetFileName(ProjectDirectory) + ".csproj")),
+            $"The README's commands did not leave a project in {ProjectDirectory}:\n{QuickstartOutput}");
+
+        // The backplane's package, which the README packs in its own section.
+        await DotNet.RunAsync(DotNet.RepositoryRoot, Environment,
+            "pack", "src/TypedSse.PostgreSql", "-c", DotNet.Configuration, "--no-build", "-o", Feed, "-nologo");
         RuntimePackage = Directory.GetFiles(Feed, "TypedSse.Runtime.*.nupkg").Single();
         ClientPackage = Directory.GetFiles(Feed, "TypedSse.Client.*.nupkg").Single();
         PostgreSqlPackage = Directory.GetFiles(Feed, "TypedSse.PostgreSql.*.nupkg").Single();
-        string version = Path.GetFileNameWithoutExtension(RuntimePackage)["TypedSse.Runtime.".Length..];
 
-        await DotNet.RunAsync(Root, Environment, "new", "web", "-o", "FreshApp", "--no-restore");
-        await DotNet.RunAsync(ProjectDirectory, Environment, "add", "package", "TypedSse.Runtime", "--version", version);
-        await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "Contracts.cs"), Contract + "\n");
-        await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "Program.cs"), Program + "\n");
+        await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "Contracts.cs"), Readme.Block("say in `Contracts.cs`:", "csharp"));
+        await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "Program.cs"), Readme.Block("in `Program.cs`:", "csharp"));
         BuildOutput = await DotNet.RunAsync(ProjectDirectory, Environment, "build", "-c", "Release", "-nologo");
 
         await DotNet.RunAsync(Root, Environment, "new", "console", "-o", "FreshConsole", "--no-restore");
-        await DotNet.RunAsync(ConsoleDirectory, Environment, "add", "package", "TypedSse.Client", "--version", version);
+        await DotNet.RunAsync(ConsoleDirectory, Environment, "add", "package", "TypedSse.Client", "--version", PackageVersion(ClientPackage, "TypedSse.Client"));
         await File.WriteAllTextAsync(Path.Combine(ConsoleDirectory, "Contracts.cs"), Contract + "\n");
         await File.WriteAllTextAsync(Path.Combine(ConsoleDirectory, "Program.cs"), ConsoleProgram + "\n");
         ConsoleBuildOutput = await DotNet.RunAsync(ConsoleDirectory, Environment, "build", "-c", "Release", "-nologo");
+
+        // A page where the README says it goes.
+        Directory.CreateDirectory(Path.Combine(ProjectDirectory, "wwwroot"));
+        await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "wwwroot", "index.html"), Page);
     }
+
+    public const string Page = "<!doctype html><title>Chat</title><script type=\"module\" src=\"js/app.js\"></script>\n";
+
+    /// <summary>
+    /// The README's quickstart commands as a bash script, started in the clone: <c>~</c> is the temporary folder, the
+    /// packs use the build the tests run after (<c>--no-build</c>), and the script ends by printing the folder it is in.
+    /// </summary>
+    private string QuickstartScript()
+    {
+        var lines = Readme.Block("folder as a package source:", "sh").Split('\n')
+            .Select(static line => line.Trim())
+            .Where(static line => line.Length > 0 && !line.StartsWith('#'))
+            .Select(line => line.Replace("~/", Root + "/", StringComparison.Ordinal))
+            .Select(line => line.StartsWith("dotnet pack ", StringComparison.Ordinal) ? line + " --no-build -nologo" : line);
+        return string.Join("\n", ["set -euo pipefail", .. lines, "pwd"]) + "\n";
+    }
+
+    private static string PackageVersion(string package, string id) => Path.GetFileNameWithoutExtension(package)[(id.Length + 1)..];
 
     public static IReadOnlyList<string> Entries(string package)
     {
         using var zip = ZipFile.OpenRead(package);
         return zip.Entries.Select(entry => entry.FullName).ToArray();
+    }
+
+    public static string Read(string package, string entry)
+    {
+        using var zip = ZipFile.OpenRead(package);
+        using var reader = new StreamReader(zip.GetEntry(entry)!.Open());
+        return reader.ReadToEnd();
     }
 
     public static string Nuspec(string package)

@@ -4,8 +4,13 @@ namespace TypedSse.Client;
 
 /// <summary>The server answered a connection attempt with a status that is not an event stream.</summary>
 public sealed class EventStreamHttpException(HttpStatusCode statusCode, string path)
-    : Exception($"The event stream '{path}' answered {(int)statusCode} {statusCode}.")
+    : Exception($"The event stream '{path}' answered {(int)statusCode} {statusCode}." + (statusCode == HttpStatusCode.NotFound ? NotFoundHint : ""))
 {
+    private const string NotFoundHint =
+        " No stream is mapped at this path: check the client's BaseAddress, and whether the app maps the contract at a"
+        + " pattern of its own (app.MapChatEvents(\"/room/{room}/events\")) instead of the contract's route, which the"
+        + " generated Connect methods use.";
+
     /// <summary>The status of the response.</summary>
     public HttpStatusCode StatusCode { get; } = statusCode;
 }

@@ -1,5 +1,6 @@
 import { connectionSettings } from "./connection.js";
 import { DedicatedTransport } from "./dedicated.js";
+import { disposeByClosing, type AsyncDisposableWhereSupported } from "./disposal.js";
 import { EventStreamListenerError } from "./errors.js";
 import { EventQueue } from "./event-queue.js";
 import { subscribe } from "./sharing.js";
@@ -190,8 +191,8 @@ export class EventStreamClient {
   }
 
   /**
-   * Closes the client for good: aborts its connection (or, on a shared one, removes only its subscription) and
-   * cancels any pending reconnect. Safe to call repeatedly.
+   * Closes the client for good (also at the end of an `await using` scope): aborts its connection (or, on a shared
+   * one, removes only its subscription) and cancels any pending reconnect. Safe to call repeatedly.
    */
   close(): void {
     this.finish({ reason: "client" });
@@ -285,3 +286,6 @@ export class EventStreamClient {
     }
   }
 }
+
+export interface EventStreamClient extends AsyncDisposableWhereSupported {}
+disposeByClosing(EventStreamClient.prototype);

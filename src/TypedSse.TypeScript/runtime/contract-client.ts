@@ -1,4 +1,5 @@
 import { EventStreamClient } from "./client.js";
+import { disposeByClosing, type AsyncDisposableWhereSupported } from "./disposal.js";
 import { parseEventData } from "./payload.js";
 import { RESET } from "./protocol.js";
 import type {
@@ -15,6 +16,12 @@ export const RESET_EVENT: typeof RESET = RESET;
 
 /** The options of a generated contract client: the runtime client's options, the server's base URL and sharing. */
 export type ContractClientOptions = Omit<EventStreamClientOptions, "url" | "multiplex"> & {
+  /**
+   * The stream's path, route values filled in and URL-encoded, when the app maps the contract at a pattern of its
+   * own (`app.MapChatEvents("/room/{room}/events")`) instead of the contract's route: for example
+   * `"/room/lobby/events"`. By default the client fills in the contract's route, which such an app answers with 404.
+   */
+  readonly path?: string;
   /**
    * The server's base URL, for example `https://api.example.com` or `https://example.com/app/`; the contract's
    * route is appended to it. By default the route is relative to the page (browsers only).
@@ -35,7 +42,7 @@ export type ContractClientOptions = Omit<EventStreamClientOptions, "url" | "mult
   readonly maxSubscriptionsPerConnection?: number;
 };
 
-let defaults: ContractClientOptions = {};
+let defaults: Omit<ContractClientOptions, "path"> = {};
 
 /**
  * Sets the options every contract client constructed from now on starts from, for example the base URL, the
@@ -46,8 +53,9 @@ let defaults: ContractClientOptions = {};
  * configureClients({ baseUrl: "https://api.example.com", multiplexUrl: "https://api.example.com/sse" });
  * ```
  */
-export function configureClients(options: ContractClientOptions): void {
-  defaults = { ...options };
+export function configureClients(options: Omit<ContractClientOptions, "path">): void {
+  const { path: _path, ...rest } = options as ContractClientOptions;
+  defaults = rest;
 }
 
 /** The server could not replay what the client missed: resync. Yielded by a contract client's iterator. */
@@ -96,8 +104,15 @@ export abstract class ContractClient<TArgs extends ContractArgs<TArgs>, TEvent e
   private readonly definition: ContractDefinition<TArgs, TEvent>;
   private readonly subscriptions = new Map<string, Map<AnyHandler, Unsubscribe>>();
 
-  protected constructor(path: string, options: ContractClientOptions, definition: ContractDefinition<TArgs, TEvent>) {
-    const { baseUrl, share, multiplexUrl, maxSubscriptionsPerConnection, ...clientOptions } = { ...defaults, ...options };
+  /**
+   * @param routePath The contract's route with the route values filled in; `options.path` replaces it.
+   */
+  protected constructor(routePath: string, options: ContractClientOptions, definition: ContractDefinition<TArgs, TEvent>) {
+    const { baseUrl, share, multiplexUrl, maxSubscriptionsPerConnection, path: mappedPath, ...clientOptions } = { ...defaults, ...options };
+    const path = mappedPath ?? routePath; // configureClients takes no path: one app path cannot fit every contract
+    if (!path.startsWith("/")) {
+      throw new TypeError(`The option path must start with "/", as the app maps it (for example "/room/lobby/events"); got ${JSON.stringify(path)}.`);
+    }
     this.definition = definition;
     this.source = new EventStreamClient({
       ...clientOptions,
@@ -185,11 +200,20 @@ export abstract class ContractClient<TArgs extends ContractArgs<TArgs>, TEvent e
     }
   }
 
-  [Symbol.asyncIterator](): AsyncGenerator<TEvent | ContractResetEvent, void, undefined> {
-    return this.events();
+  /**
+   * Iterating the client itself hands it to the loop: when the loop ends (`break`, `return`, a throw, or the client
+   * closing), the client closes, so a Node process that only watched the stream exits. To iterate and keep the
+   * client running, iterate {@link ContractClient.events} instead.
+   */
+  async *[Symbol.asyncIterator](): AsyncGenerator<TEvent | ContractResetEvent, void, undefined> {
+    try {
+      yield* this.events();
+    } finally {
+      this.close();
+    }
   }
 
-  /** Closes the client for good. */
+  /** Closes the client for good. With `await using client = new XClient(…)`, the end of the scope closes it. */
   close(): void {
     this.source.close();
   }
@@ -211,6 +235,10 @@ export abstract class ContractClient<TArgs extends ContractArgs<TArgs>, TEvent e
       : undefined;
   }
 }
+
+export interface ContractClient<TArgs extends ContractArgs<TArgs>, TEvent extends { readonly type: string }>
+  extends AsyncDisposableWhereSupported {}
+disposeByClosing(ContractClient.prototype);
 
 /** Appends a route to a base URL, keeping the base's path: `https://host/app/` + `/rooms/a` → `https://host/app/rooms/a`. */
 function joinUrl(baseUrl: string | URL | undefined, path: string): string {

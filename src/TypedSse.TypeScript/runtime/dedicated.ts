@@ -26,7 +26,7 @@ export class DedicatedTransport implements Transport {
           sink.closed(
             response.status === 204
               ? { reason: "server" }
-              : { reason: "error", error: new EventStreamHttpError(response.status, response.statusText) },
+              : { reason: "error", error: new EventStreamHttpError(response.status, response.statusText, undefined, url) },
           );
         },
         failed: (error) => sink.closed({ reason: "error", error }),

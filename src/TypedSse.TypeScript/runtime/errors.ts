@@ -1,3 +1,9 @@
+/** What a 404 on a stream's path most often means, and the fix. */
+const NOT_FOUND_HINT =
+  "No stream is mapped at this path. If the app maps the contract at a pattern of its own " +
+  '(app.MapChatEvents("/room/{room}/events") instead of the contract\'s route), pass the path it maps as the client\'s ' +
+  'path option, for example new ChatEventsClient({ room: "lobby" }, { path: "/room/lobby/events" }). Also check baseUrl.';
+
 /** Base class of every error the TypedSse runtime reports. */
 export class EventStreamError extends Error {
   constructor(message: string, cause?: unknown) {
@@ -26,10 +32,12 @@ export class EventStreamHttpError extends EventStreamError {
   /** The server's `Retry-After`, in milliseconds, when it sent a valid one. */
   readonly retryAfterMs: number | undefined;
 
-  constructor(status: number, statusText: string, retryAfterMs?: number) {
+  constructor(status: number, statusText: string, retryAfterMs?: number, url?: string) {
     super(
       `The server answered ${status}${statusText ? ` ${statusText}` : ""} instead of an event stream` +
-        (retryAfterMs === undefined ? "." : `; retrying after ${retryAfterMs} ms, as its Retry-After asks.`),
+        (url === undefined ? "" : ` at ${url}`) +
+        (retryAfterMs === undefined ? "." : `; retrying after ${retryAfterMs} ms, as its Retry-After asks.`) +
+        (status === 404 ? ` ${NOT_FOUND_HINT}` : ""),
     );
     this.name = "EventStreamHttpError";
     this.status = status;
@@ -124,7 +132,7 @@ export class EventStreamRefusedError extends EventStreamHttpError {
 
   constructor(status: number, path: string) {
     super(status, "");
-    this.message = `The server refused the subscription to ${path} with ${status}.`;
+    this.message = `The server refused the subscription to ${path} with ${status}.` + (status === 404 ? ` ${NOT_FOUND_HINT}` : "");
     this.name = "EventStreamRefusedError";
     this.path = path;
   }

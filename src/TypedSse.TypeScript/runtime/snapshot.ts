@@ -1,6 +1,7 @@
 import { retryDelay } from "./backoff.js";
 import { EventStreamClient } from "./client.js";
 import { systemClock } from "./clock.js";
+import { disposeByClosing, type AsyncDisposableWhereSupported } from "./disposal.js";
 import type { Clock, FetchFunction } from "./types.js";
 
 /**
@@ -213,6 +214,9 @@ export class SnapshotStream<TState, TClient extends SnapshotStreamClient> {
     }
   }
 }
+
+export interface SnapshotStream<TState, TClient extends SnapshotStreamClient> extends AsyncDisposableWhereSupported {}
+disposeByClosing(SnapshotStream.prototype);
 
 const DEFAULT_RETRY_DELAY_MS = 3000;
 const DEFAULT_MAX_RETRY_DELAY_MS = 30_000;

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import type { ServerResponse } from "node:http";
 import { describe, test, type TestContext } from "node:test";
 import {
   ContractClient,
+  EventStreamHttpError,
   EventStreamListenerError,
   type ContractClientOptions,
   type ContractDefinition,
@@ -155,5 +157,122 @@ describe("ContractClient", () => {
     assert.equal(errors.length, 1);
     assert.ok(errors[0] instanceof EventStreamListenerError);
     assert.equal(client.state, "open");
+  });
+
+  it("closes when a loop over the client breaks, and its request with it", async (t) => {
+    const { server, client } = await setup(t, (response) => {
+      openStream(response);
+      response.write(hello("c1"));
+      response.write('event: posted\nid: 1\ndata: {"user":"ada","count":2}\n\n');
+    });
+    for await (const item of client) {
+      assert.equal(item.type, "posted");
+      break;
+    }
+    assert.equal(client.state, "closed");
+    assert.deepEqual(client.closed, { reason: "client" });
+    await until(() => server.requests[0]?.closed === true, "the server to see the request end");
+  });
+
+  it("keeps running when a loop over events() breaks", async (t) => {
+    let write: ((text: string) => void) | undefined;
+    const { client } = await setup(t, (response) => {
+      openStream(response);
+      response.write(hello("c1"));
+      write = (text) => response.write(text);
+    });
+    const users: string[] = [];
+    client.on("posted", (user) => users.push(user));
+    await until(() => write !== undefined, "the stream");
+    write?.('event: posted\nid: 1\ndata: {"user":"ada","count":1}\n\n');
+    for await (const item of client.events()) {
+      assert.equal(item.type, "posted");
+      break;
+    }
+    assert.equal(client.state, "open");
+    write?.('event: posted\nid: 2\ndata: {"user":"bob","count":2}\n\n');
+    await until(() => users.length === 2, "the event after the loop");
+    assert.deepEqual(users, ["ada", "bob"]);
+  });
+
+  it("closes at the end of an await using scope", async (t) => {
+    const { server, client } = await setup(t, (response) => {
+      openStream(response);
+      response.write(hello("c1"));
+    });
+    await server.waitForRequests(1);
+    {
+      await using scoped = client;
+      assert.equal(scoped.closed, undefined);
+    }
+    assert.deepEqual(client.closed, { reason: "client" });
+    await until(() => server.requests[0]?.closed === true, "the server to see the request end");
+  });
+
+  it("connects to the path option instead of the contract's route", async (t) => {
+    const server = await TestServer.start((_request, response) => openStream(response));
+    const client = new DemoClient("a b", { baseUrl: server.url("/app/"), share: "none", path: "/room/a%20b/events" });
+    t.after(async () => {
+      client.close();
+      await server.close();
+    });
+    assert.equal(client.url, server.url("/app/room/a%20b/events"));
+    await server.waitForRequests(1);
+    assert.equal(server.requests[0]?.url, "/app/room/a%20b/events");
+    assert.throws(() => new DemoClient("a", { path: "room/a" }), /must start with "\/"/);
+  });
+
+  it("stops on a 404 with an error that names the path option", async (t) => {
+    const { client } = await setup(t, (response) => {
+      response.writeHead(404);
+      response.end();
+    });
+    const errors: unknown[] = [];
+    client.source.on("error", (error) => errors.push(error));
+    await until(() => client.state === "closed", "the client to stop");
+    const error = errors[0];
+    assert.ok(error instanceof EventStreamHttpError);
+    assert.equal(error.status, 404);
+    assert.match(error.message, /answered 404 .*at http:\/\/127\.0\.0\.1:\d+\/app\/rooms\/a%20b/);
+    assert.match(error.message, /path option/);
+  });
+
+  it("lets a Node process that breaks out of its loop exit by itself", async (t) => {
+    // The client as a Node script uses it: the default, shared connection, which falls back from a 404 on /events.
+    const server = await TestServer.start((request, response) => {
+      if (request.url?.startsWith("/events") === true) {
+        response.writeHead(404);
+        response.end();
+        return;
+      }
+      openStream(response);
+      response.write(hello("c1"));
+      response.write('event: posted\nid: 1\ndata: {"user":"ada","count":2}\n\n');
+    });
+    t.after(() => server.close());
+    const runtime = new URL("../runtime/index.js", import.meta.url).href;
+    const script = `
+      import { ContractClient } from ${JSON.stringify(runtime)};
+      class Demo extends ContractClient {
+        constructor(options) {
+          super("/rooms/a", options, { posted: { read: (d) => [d.user], event: (a, id) => ({ type: "posted", id, user: a[0] }) } });
+        }
+      }
+      for await (const event of new Demo({ baseUrl: ${JSON.stringify(server.url("/"))} })) {
+        console.log(event.type, event.user);
+        break;
+      }`;
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const bound = new Promise<"running">((resolve) => setTimeout(() => resolve("running"), 15_000).unref());
+    const outcome = await Promise.race([exited, bound]);
+    if (outcome === "running") {
+      child.kill();
+    }
+    assert.equal(outcome, 0, `The process did not exit by itself within 15 s:\n${output}`);
+    assert.match(output, /^posted ada$/m);
   });
 });
