@@ -156,7 +156,7 @@ public sealed class DeliveryTests
         await DotNet.RunAsync(Path.Combine(scratch.Path, "app"), "build", project, "-c", "Release", "-nologo");
 
         var output = Path.Combine(scratch.Path, "app", "ClientApp", "generated");
-        Assert.Equal(["chat-events.ts", "clock-events.ts", "package.json"], Directory.GetFiles(output).Select(Path.GetFileName).Order());
+        Assert.Equal(["asyncapi.json", "chat-events.ts", "clock-events.ts", "package.json"], Directory.GetFiles(output).Select(Path.GetFileName).Order());
         Assert.True(File.Exists(Path.Combine(output, "typedsse", "contract-client.ts")));
         Assert.True(File.Exists(Path.Combine(output, "typedsse", "index.ts")));
     }

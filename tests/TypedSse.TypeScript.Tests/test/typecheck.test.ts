@@ -9,7 +9,7 @@ const projectDirectory = join(dirname(fileURLToPath(import.meta.url)), "..", "..
 
 test("the generated clients pass tsc --strict with the strictest preset (noUncheckedIndexedAccess, exactOptionalPropertyTypes, noPropertyAccessFromIndexSignature, ...)", () => {
   const generated = readdirSync(join(projectDirectory, "generated"));
-  assert.deepEqual(generated.sort(), ["broad-events.ts", "clock-events.ts", "json-shape-events.ts", "package.json", "typedsse"]);
+  assert.deepEqual(generated.sort(), ["asyncapi.json", "broad-events.ts", "clock-events.ts", "json-shape-events.ts", "package.json", "typedsse"]);
 
   tsc("-p", "tsconfig.generated.json");
 });
