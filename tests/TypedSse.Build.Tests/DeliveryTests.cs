@@ -45,7 +45,7 @@ public sealed class DeliveryTests
 
         await BuildAsync(scratch, project);
         var runtime = Directory.GetFiles(Path.Combine(DotNet.RepositoryRoot, "src", "TypedSse.TypeScript", "runtime"), "*.ts").Select(Path.GetFileName).Order();
-        Assert.Equal(["chat-events.ts", "clock-events.ts", "mine.ts", "package.json"], Directory.GetFiles(output).Select(Path.GetFileName).Order());
+        Assert.Equal(["asyncapi.json", "chat-events.ts", "clock-events.ts", "mine.ts", "package.json"], Directory.GetFiles(output).Select(Path.GetFileName).Order());
         Assert.Equal(runtime, Directory.GetFiles(Path.Combine(output, "typedsse")).Select(Path.GetFileName).Order());
         Assert.Contains("export class ChatEventsClient", File.ReadAllText(Path.Combine(output, "chat-events.ts")));
         // ES modules whatever package.json encloses the folder (the test's own folder has none).
@@ -61,17 +61,19 @@ public sealed class DeliveryTests
         await BuildAsync(scratch, project);
         Assert.All(files, file => Assert.Equal(LongAgo, File.GetLastWriteTimeUtc(file)));
 
-        // One contract changed: only its file is rewritten.
+        // One contract changed: only its file is rewritten, and the AsyncAPI document, which describes its events.
         scratch.Write("Contracts.cs", Contracts.Replace("Task Ticked(long now);", "Task Ticked(long now);\n    Task Stopped();"));
         await BuildAsync(scratch, project);
         Assert.Contains("stopped: [];", File.ReadAllText(Path.Combine(output, "clock-events.ts")));
-        Assert.All(files.Where(static f => !f.EndsWith("clock-events.ts", StringComparison.Ordinal)), file => Assert.Equal(LongAgo, File.GetLastWriteTimeUtc(file)));
+        Assert.Contains("\"stopped\"", File.ReadAllText(Path.Combine(output, "asyncapi.json")), StringComparison.OrdinalIgnoreCase);
+        Assert.All(files.Where(static f => !f.EndsWith("clock-events.ts", StringComparison.Ordinal) && !f.EndsWith("asyncapi.json", StringComparison.Ordinal)),
+            file => Assert.Equal(LongAgo, File.GetLastWriteTimeUtc(file)));
         Assert.NotEqual(LongAgo, File.GetLastWriteTimeUtc(Path.Combine(output, "clock-events.ts")));
 
         // A contract is gone: so is its file.
         scratch.Write("Contracts.cs", Contracts.Replace("IClockEvents", "ITimerEvents"));
         await BuildAsync(scratch, project);
-        Assert.Equal(["chat-events.ts", "mine.ts", "package.json", "timer-events.ts"], Directory.GetFiles(output).Select(Path.GetFileName).Order());
+        Assert.Equal(["asyncapi.json", "chat-events.ts", "mine.ts", "package.json", "timer-events.ts"], Directory.GetFiles(output).Select(Path.GetFileName).Order());
 
         // Clean removes what TypedSse wrote, and nothing else.
         await DotNet.RunAsync(scratch.Path, "clean", project, "-c", "Release", "-p:BuildProjectReferences=false", "-nologo");
@@ -86,7 +88,7 @@ public sealed class DeliveryTests
     }
 
     [Fact]
-    public async Task TypedSseTypeScript_false_writes_nothing_and_embeds_nothing()
+    public async Task TypedSseTypeScript_false_writes_nothing_and_embeds_no_TypeScript()
     {
         using var scratch = new ScratchFolder();
         var project = WriteProjectReferenceProject(scratch, "<TypedSseTypeScript>false</TypedSseTypeScript>");
@@ -95,7 +97,8 @@ public sealed class DeliveryTests
 
         Assert.False(Directory.Exists(Path.Combine(scratch.Path, "ClientApp")));
         using var assembly = File.OpenRead(Path.Combine(scratch.Path, "obj", "Release", "net10.0", "Scratch.dll"));
-        Assert.Empty(TypeScriptFileReader.Read(assembly));
+        // The AsyncAPI document stays embedded: the app serves it (MapAsyncApiDocument) whether or not it has clients.
+        Assert.Equal(["asyncapi.json"], TypeScriptFileReader.Read(assembly).Select(static file => file.Key));
     }
 
     [Fact]
