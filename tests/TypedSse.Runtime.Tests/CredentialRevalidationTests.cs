@@ -23,98 +23,73 @@ public class CredentialRevalidationTests
     [Fact]
     public async Task A_stream_whose_credentials_are_rejected_at_the_next_check_ends_with_credentials_rejected()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var users = new Users();
-        await using var host = await StartAsync(time, users, o => o.RevalidateCredentialsInterval = Interval);
-        await CredentialExpiryTests.SignInAsync(host, "ada", time.GetUtcNow() + TimeSpan.FromHours(1));
-        await using var client = await host.ConnectAsync("/inbox/events");
-        await client.ReadHelloAsync();
+        await using var ada = await ConnectAdaAsync("/inbox/events", revalidate: true);
 
-        users.Revoked.Add("ada");
-        time.Advance(Interval);
+        ada.Users.Revoked.Add("ada");
+        ada.Time.Advance(Interval);
 
-        var close = await client.NextAsync();
+        var close = await ada.Client.NextAsync();
         Assert.Equal(("typedsse:close", "credentials-rejected"), (close.EventType, CredentialExpiryTests.Reason(close)));
-        Assert.True((await client.EndAsync()).Clean);
-        Assert.Equal(0, host.Streams.ConnectionCount);
+        Assert.True((await ada.Client.EndAsync()).Clean);
+        Assert.Equal(0, ada.Host.Streams.ConnectionCount);
     }
 
     [Fact]
     public async Task Each_interval_authenticates_afresh_and_a_stream_that_passes_goes_on()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var users = new Users();
-        await using var host = await StartAsync(time, users, o => o.RevalidateCredentialsInterval = Interval);
-        await CredentialExpiryTests.SignInAsync(host, "ada", time.GetUtcNow() + TimeSpan.FromHours(1));
-        await using var client = await host.ConnectAsync("/inbox/events");
-        await client.ReadHelloAsync();
-        int atConnect = users.Validations("ada");
+        await using var ada = await ConnectAdaAsync("/inbox/events", revalidate: true);
+        int atConnect = ada.Users.Validations("ada");
 
         for (int check = 1; check <= 3; check++)
         {
-            time.Advance(Interval);
-            await Wait.UntilAsync(() => users.Validations("ada") == atConnect + check, $"check {check} to authenticate the cookie again");
+            ada.Time.Advance(Interval);
+            await Wait.UntilAsync(() => ada.Users.Validations("ada") == atConnect + check, $"check {check} to authenticate the cookie again");
         }
 
-        await host.Streams["inbox"].PublishAsync("note", "still", EventAudience.ForUser("ada"));
-        Assert.Equal("\"still\"", (await client.NextAsync()).Data);
+        await ada.Host.Streams["inbox"].PublishAsync("note", "still", EventAudience.ForUser("ada"));
+        Assert.Equal("\"still\"", (await ada.Client.NextAsync()).Data);
     }
 
     [Fact]
     public async Task A_multiplexed_response_is_checked_against_each_subscription_endpoints_policy()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var users = new Users();
-        await using var host = await StartAsync(time, users, o => o.RevalidateCredentialsInterval = Interval);
-        await CredentialExpiryTests.SignInAsync(host, "ada", time.GetUtcNow() + TimeSpan.FromHours(1));
-        await using var client = await host.ConnectAsync(Multiplexed.Path("/news/events", "/inbox/events"));
-        await client.ReadHelloAsync();
+        await using var ada = await ConnectAdaAsync(Multiplexed.Path("/news/events", "/inbox/events"), revalidate: true);
 
-        users.Revoked.Add("ada");
-        time.Advance(Interval);
+        ada.Users.Revoked.Add("ada");
+        ada.Time.Advance(Interval);
 
-        var close = await client.NextAsync();
+        var close = await ada.Client.NextAsync();
         Assert.Equal(("typedsse:close", "credentials-rejected"), (close.EventType, CredentialExpiryTests.Reason(close)));
         Assert.Null(close.EventId);
-        Assert.True(await client.EndsAsync());
+        Assert.True(await ada.Client.EndsAsync());
     }
 
     [Fact]
     public async Task A_check_that_fails_keeps_the_stream_open()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var users = new Users();
-        await using var host = await StartAsync(time, users, o => o.RevalidateCredentialsInterval = Interval);
-        await CredentialExpiryTests.SignInAsync(host, "ada", time.GetUtcNow() + TimeSpan.FromHours(1));
-        await using var client = await host.ConnectAsync("/inbox/events");
-        await client.ReadHelloAsync();
-        int atConnect = users.Validations("ada");
+        await using var ada = await ConnectAdaAsync("/inbox/events", revalidate: true);
+        int atConnect = ada.Users.Validations("ada");
 
-        users.StoreDown = true;
-        time.Advance(Interval);
-        await Wait.UntilAsync(() => users.Validations("ada") > atConnect, "the check to run");
+        ada.Users.StoreDown = true;
+        ada.Time.Advance(Interval);
+        await Wait.UntilAsync(() => ada.Users.Validations("ada") > atConnect, "the check to run");
 
-        await host.Streams["inbox"].PublishAsync("note", "still", EventAudience.ForUser("ada"));
-        Assert.Equal("\"still\"", (await client.NextAsync()).Data);
+        await ada.Host.Streams["inbox"].PublishAsync("note", "still", EventAudience.ForUser("ada"));
+        Assert.Equal("\"still\"", (await ada.Client.NextAsync()).Data);
     }
 
     [Fact]
     public async Task Without_the_option_nothing_is_checked_again()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var users = new Users();
-        await using var host = await StartAsync(time, users);
-        await CredentialExpiryTests.SignInAsync(host, "ada", time.GetUtcNow() + TimeSpan.FromHours(1));
-        await using var client = await host.ConnectAsync("/inbox/events");
-        await client.ReadHelloAsync();
-        int atConnect = users.Validations("ada");
+        await using var ada = await ConnectAdaAsync("/inbox/events", revalidate: false);
+        int atConnect = ada.Users.Validations("ada");
 
-        users.Revoked.Add("ada");
-        time.Advance(Interval * 5);
-        await host.Streams["inbox"].PublishAsync("note", "still", EventAudience.ForUser("ada"));
+        ada.Users.Revoked.Add("ada");
+        ada.Time.Advance(Interval * 5);
+        await ada.Host.Streams["inbox"].PublishAsync("note", "still", EventAudience.ForUser("ada"));
 
-        Assert.Equal("\"still\"", (await client.NextAsync()).Data);
-        Assert.Equal(atConnect, users.Validations("ada"));
+        Assert.Equal("\"still\"", (await ada.Client.NextAsync()).Data);
+        Assert.Equal(atConnect, ada.Users.Validations("ada"));
     }
 
     [Fact]
@@ -123,6 +98,27 @@ public class CredentialRevalidationTests
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() =>
             StreamHost.StartAsync(app => app.MapEventStream("/events", "s"), o => o.RevalidateCredentialsInterval = TimeSpan.FromMilliseconds(100)));
         Assert.Contains("RevalidateCredentialsInterval is 00:00:00.1000000", error.Message);
+    }
+
+    /// <summary>A host over <see cref="Users"/>, ada signed in for an hour, and her stream past its hello.</summary>
+    private sealed record Session(FakeTimeProvider Time, Users Users, StreamHost Host, SseClient Client) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Client.DisposeAsync();
+            await Host.DisposeAsync();
+        }
+    }
+
+    private static async Task<Session> ConnectAdaAsync(string path, bool revalidate)
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var users = new Users();
+        var host = await StartAsync(time, users, revalidate ? o => o.RevalidateCredentialsInterval = Interval : null);
+        await CredentialExpiryTests.SignInAsync(host, "ada", time.GetUtcNow() + TimeSpan.FromHours(1));
+        var client = await host.ConnectAsync(path);
+        await client.ReadHelloAsync();
+        return new Session(time, users, host, client);
     }
 
     /// <summary>The user store behind the cookie: who is revoked, how often each was validated, whether it is reachable.</summary>
