@@ -191,7 +191,8 @@ public class CredentialExpiryTests
 
     internal static string Reason(SseItem<string> close) => JsonDocument.Parse(close.Data).RootElement.GetProperty("reason").GetString()!;
 
-    internal static Task<StreamHost> StartCookieHostAsync(FakeTimeProvider time, Action<TypedSseOptions>? configure = null) =>
+    internal static Task<StreamHost> StartCookieHostAsync(FakeTimeProvider time, Action<TypedSseOptions>? configure = null,
+        Action<CookieAuthenticationOptions>? cookie = null) =>
         StreamHost.StartAsync(
             app =>
             {
@@ -214,7 +215,7 @@ public class CredentialExpiryTests
             builder =>
             {
                 builder.Services.AddSingleton<TimeProvider>(time);
-                builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();
+                builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options => cookie?.Invoke(options));
                 builder.Services.AddAuthorization();
             });
 

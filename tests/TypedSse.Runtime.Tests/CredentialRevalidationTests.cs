@@ -1,10 +1,6 @@
 using System.Collections.Concurrent;
-using System.Security.Claims;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using TypedSse.Runtime.Tests.Infrastructure;
@@ -114,7 +110,8 @@ public class CredentialRevalidationTests
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var users = new Users();
-        var host = await StartAsync(time, users, revalidate ? o => o.RevalidateCredentialsInterval = Interval : null);
+        var host = await CredentialExpiryTests.StartCookieHostAsync(time, revalidate ? o => o.RevalidateCredentialsInterval = Interval : null,
+            cookie => cookie.Events.OnValidatePrincipal = users.ValidateAsync);
         await CredentialExpiryTests.SignInAsync(host, "ada", time.GetUtcNow() + TimeSpan.FromHours(1));
         var client = await host.ConnectAsync(path);
         await client.ReadHelloAsync();
@@ -147,28 +144,4 @@ public class CredentialRevalidationTests
             return Task.CompletedTask;
         }
     }
-
-    private static Task<StreamHost> StartAsync(FakeTimeProvider time, Users users, Action<TypedSseOptions>? configure = null) =>
-        StreamHost.StartAsync(
-            app =>
-            {
-                app.UseAuthentication();
-                app.UseAuthorization();
-                app.MapPost("/login", async (HttpContext context, string user, long expiresAt) =>
-                {
-                    var principal = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, user)], CookieAuthenticationDefaults.AuthenticationScheme));
-                    await context.SignInAsync(principal, new AuthenticationProperties { ExpiresUtc = DateTimeOffset.FromUnixTimeMilliseconds(expiresAt), IsPersistent = true });
-                });
-                app.MapEventStream("/inbox/events", "inbox").RequireAuthorization();
-                app.MapEventStream("/news/events", "news");
-                app.MapEventStreams();
-            },
-            configure,
-            builder =>
-            {
-                builder.Services.AddSingleton<TimeProvider>(time);
-                builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
-                    .AddCookie(cookie => cookie.Events.OnValidatePrincipal = users.ValidateAsync);
-                builder.Services.AddAuthorization();
-            });
 }
