@@ -83,6 +83,34 @@ describe("samples/Chat: the first five minutes", { timeout: 10 * PATIENCE_MS }, 
     }
   });
 
+  test("a send the server never answers gives up after 10 s (on the page's clock), keeps its text and says so", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
+    try {
+      await context.clock.install();
+      const page = await openChat(context, { url: app.url, room: "send-hang", name: "mia" });
+      const composer = page.locator("#composer-text");
+      const error = page.locator("#composer-error");
+      const held = [];
+      await page.route("**/api/rooms/send-hang/messages", (route) => { held.push(route); }); // never answered
+      await composer.fill("Anyone there?");
+      await page.locator("#composer-send").click();
+      await until(() => held.length === 1, "the send to reach the server");
+      await page.clock.fastForward(9_000);
+      assert.equal(await error.isVisible(), false, "no error before the 10 s are up");
+      await page.clock.fastForward(1_001);
+      await until(async () => (await error.innerText()).includes("did not answer within 10 s"), "the error of the hung send");
+      assert.match(await error.innerText(), /Not sent: the server did not answer within 10 s.*press Send to try again/);
+      assert.equal(await composer.inputValue(), "Anyone there?", "the text stays in the box");
+
+      await page.unrouteAll({ behavior: "ignoreErrors" });
+      await page.locator("#composer-send").click();
+      await until(async () => (await messageTexts(page)).includes("Anyone there?"), "the retried message");
+      assert.deepEqual(await messageTexts(page), ["Anyone there?"], "posted once");
+    } finally {
+      await context.close();
+    }
+  });
+
   test("in a 420 px window the columns do not overlap and the message box is on screen and works", { timeout: TEST_TIMEOUT_MS }, async () => {
     const viewport = { width: 420, height: 760 };
     const context = await browser.newContext({ viewport });

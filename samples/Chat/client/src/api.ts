@@ -26,6 +26,9 @@ export class ApiError extends Error {
 }
 
 async function send<T>(method: string, path: string, body?: unknown): Promise<T> {
+  // A timer rather than AbortSignal.timeout: the page's clock (and a test's) governs it.
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), ACTION_TIMEOUT_MS);
   let response: Response;
   try {
     response = await fetch(path, {
@@ -33,12 +36,14 @@ async function send<T>(method: string, path: string, body?: unknown): Promise<T>
       credentials: "same-origin",
       headers: body === undefined ? {} : { "Content-Type": "application/json" },
       body: body === undefined ? null : JSON.stringify(body),
-      signal: AbortSignal.timeout(ACTION_TIMEOUT_MS),
+      signal: timeout.signal,
     });
-  } catch (error) {
-    throw error instanceof DOMException && error.name === "TimeoutError"
+  } catch {
+    throw timeout.signal.aborted
       ? new ApiError(`the server did not answer within ${ACTION_TIMEOUT_MS / 1000} s`)
       : new ApiError("the server cannot be reached");
+  } finally {
+    clearTimeout(timer);
   }
   if (!response.ok) {
     throw new ApiError(`the server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`, response.status);

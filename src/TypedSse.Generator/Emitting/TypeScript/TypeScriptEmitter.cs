@@ -142,7 +142,8 @@ internal static partial class TypeScriptEmitter
              * The typed client of the {{Doc(contract.Name)}} stream, at `{{Doc(contract.Route.Template)}}`.
              *
              * It connects at once and stays connected, resuming with the last event id, until closed. `on` adds a handler
-             * per event; iterating yields every event in order.
+             * per event; iterating yields every event in order. A `for await` loop over the client closes it when the loop
+             * ends (so a Node process exits); loop over `events()` to keep it open.
              */
             export class {{names.Client}} extends {{Runtime}}.ContractClient<{{names.EventArgs}}, {{names.Event}}> {
               /** The route template, as declared by the contract. */
