@@ -27,6 +27,7 @@ public sealed class EventStreamConnection<TEvent> : IAsyncDisposable, ISharedSub
     private readonly TaskCompletionSource? _shared;
     private readonly SemaphoreSlim _delivering = new(1, 1);
     private readonly Task _run;
+    private volatile Task? _alone;
     private TimeSpan _retry;
     private volatile string? _lastEventId;
     private volatile string? _connectionId;
@@ -133,6 +134,11 @@ public sealed class EventStreamConnection<TEvent> : IAsyncDisposable, ISharedSub
             _hub.Remove(this);
             await _delivering.WaitAsync().ConfigureAwait(false);
             _delivering.Release();
+            if (_alone is { } alone)
+            {
+                await alone.ConfigureAwait(false);
+            }
+
             ((ISharedSubscription)this).Complete(null);
         }
 
@@ -343,6 +349,24 @@ public sealed class EventStreamConnection<TEvent> : IAsyncDisposable, ISharedSub
     }
 
     void ISharedSubscription.Report(Exception error) => Report(error);
+
+    void ISharedSubscription.RunAlone() => _alone = RunAloneAsync();
+
+    // Through a hub whose endpoint is not mapped: a request of its own, which ends the connection as the hub would.
+    private async Task RunAloneAsync()
+    {
+        Exception? refusal = null;
+        try
+        {
+            await Task.Run(RunAsync).ConfigureAwait(false);
+        }
+        catch (Exception error)
+        {
+            refusal = error;
+        }
+
+        ((ISharedSubscription)this).Complete(refusal);
+    }
 
     void ISharedSubscription.Complete(Exception? refusal)
     {
