@@ -9,7 +9,8 @@ namespace TypedSse.Client;
 /// server's <c>retry:</c> with <c>Last-Event-ID</c>, backs off with jitter after consecutive failures, drops a
 /// connection the watchdog finds silent, and stops for good on 204 and on a 4xx other than 408 and 429.
 /// Events are delivered one at a time, in order. Opened through an <see cref="EventStreamHub"/>, it is one
-/// subscription of the hub's multiplexed request instead of a request of its own. Dispose it to end it.
+/// subscription of a multiplexed request of the hub instead of a request of its own (unless the server does not map
+/// the multiplexed endpoint). Dispose it to end it.
 /// </summary>
 /// <typeparam name="TEvent">The contract's generated event record hierarchy.</typeparam>
 public sealed class EventStreamConnection<TEvent> : IAsyncDisposable, ISharedSubscription, IStreamReader

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using TypedSse.Client;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -22,18 +24,8 @@ public static class EventStreamClientServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configureClient);
         var name = OptionsName<TContract>();
-        var options = services.AddOptions<EventStreamClientOptions>(name);
-        if (configureOptions is not null)
-        {
-            options.Configure(configureOptions);
-        }
-
-        return services.AddHttpClient<EventStreamClient<TContract>>(name, client =>
-        {
-            // An event stream is one long response: the default 100 s would cut every connection.
-            client.Timeout = Timeout.InfiniteTimeSpan;
-            configureClient(client);
-        });
+        AddOptions(services, name, configureOptions);
+        return services.AddHttpClient<EventStreamClient<TContract>>(name, LongLived(configureClient));
     }
 
     /// <summary>
@@ -59,36 +51,43 @@ public static class EventStreamClientServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configureClient);
         ArgumentException.ThrowIfNullOrWhiteSpace(endpoint);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxSubscriptions, 1);
-        var options = services.AddOptions<EventStreamClientOptions>(HubName);
-        if (configureOptions is not null)
-        {
-            options.Configure(configureOptions);
-        }
-
+        AddOptions(services, HubName, configureOptions);
+        // One HttpClient for the hub's life: its requests are long, and each is made again on a change of its set.
         services.AddSingleton(provider => new EventStreamHub(
             provider.GetRequiredService<IHttpClientFactory>().CreateClient(HubName),
             endpoint,
-            WithServices(provider.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<EventStreamClientOptions>>().Get(HubName), provider))
+            WithServices(provider.GetRequiredService<IOptionsMonitor<EventStreamClientOptions>>().Get(HubName), provider))
         {
             MaxSubscriptions = maxSubscriptions,
         });
-        return services.AddHttpClient(HubName, client =>
-        {
-            client.Timeout = Timeout.InfiniteTimeSpan;
-            configureClient(client);
-        });
+        return services.AddHttpClient(HubName, LongLived(configureClient));
     }
 
     internal static string OptionsName<TContract>() => "TypedSse.Client:" + typeof(TContract).FullName;
-
-    // The hub's one HttpClient lives as long as the hub: its requests are long, and each is made again on a change.
-    private const string HubName = "TypedSse.Client:EventStreamHub";
 
     /// <summary>Fills in what the options leave to the container: its clock and its loggers.</summary>
     internal static EventStreamClientOptions WithServices(EventStreamClientOptions options, IServiceProvider services)
     {
         options.TimeProvider ??= services.GetService<TimeProvider>();
-        options.LoggerFactory ??= services.GetService<Microsoft.Extensions.Logging.ILoggerFactory>();
+        options.LoggerFactory ??= services.GetService<ILoggerFactory>();
         return options;
     }
+
+    private const string HubName = "TypedSse.Client:EventStreamHub";
+
+    private static void AddOptions(IServiceCollection services, string name, Action<EventStreamClientOptions>? configureOptions)
+    {
+        var options = services.AddOptions<EventStreamClientOptions>(name);
+        if (configureOptions is not null)
+        {
+            options.Configure(configureOptions);
+        }
+    }
+
+    // An event stream is one long response: the default 100 s would cut every connection.
+    private static Action<HttpClient> LongLived(Action<HttpClient> configureClient) => client =>
+    {
+        client.Timeout = Timeout.InfiniteTimeSpan;
+        configureClient(client);
+    };
 }
