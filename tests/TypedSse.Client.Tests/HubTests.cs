@@ -45,6 +45,10 @@ public sealed class HubTests
         await Wait.UntilAsync(() => host.Server.Streams["Room"].ConnectionCount == 3, "d has left");
         Assert.Equal(first, (connections["a"].ConnectionId, connections["b"].ConnectionId));
 
+        // A path once per hub, whichever request carries it; the cap is the server's, at least 1.
+        Assert.Throws<InvalidOperationException>(() => hub.ConnectRoomEvents(new RoomEventsRoute("a")));
+        Assert.Contains("TypedSseOptions.MaxSubscriptionsPerConnection", Assert.Throws<ArgumentOutOfRangeException>(() => host.Client().Share(maxSubscriptions: 0)).Message);
+
         // Nothing was missed on the request that was made again.
         await host.Rooms.Route("c").Counted(5);
         Assert.Equal(new RoomEvents.Counted(5), await receivers["c"].NextAsync());
