@@ -26,9 +26,9 @@ public class EventStreamClient
     public EventStreamClientOptions Options { get; }
 
     /// <summary>
-    /// A hub over this client's <see cref="HttpClient"/> and options whose connections share one request to the
-    /// server's multiplexed endpoint (<c>app.MapEventStreams()</c>): connect any contract through it with its generated
-    /// <c>Connect…</c> method. Dispose the hub to end them all.
+    /// A hub over this client's <see cref="HttpClient"/> and options whose connections share requests to the server's
+    /// multiplexed endpoint (<c>app.MapEventStreams()</c>), one per <paramref name="maxSubscriptions"/> connections:
+    /// connect any contract through it with its generated <c>Connect…</c> method. Dispose the hub to end them all.
     /// </summary>
     /// <param name="endpoint">The multiplexed endpoint, relative to the base address (<c>MapEventStreams</c>' pattern without its leading '/').</param>
     /// <param name="maxSubscriptions">The server's <c>TypedSseOptions.MaxSubscriptionsPerConnection</c>: the most connections one request carries.</param>
