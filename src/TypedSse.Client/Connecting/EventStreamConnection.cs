@@ -9,7 +9,8 @@ namespace TypedSse.Client;
 /// server's <c>retry:</c> with <c>Last-Event-ID</c>, backs off with jitter after consecutive failures, drops a
 /// connection the watchdog finds silent, and stops for good on 204 and on a 4xx other than 408 and 429.
 /// Events are delivered one at a time, in order. Opened through an <see cref="EventStreamHub"/>, it is one
-/// subscription of the hub's multiplexed request instead of a request of its own. Dispose it to end it.
+/// subscription of a multiplexed request of the hub instead of a request of its own (unless the server does not map
+/// the multiplexed endpoint). Dispose it to end it.
 /// </summary>
 /// <typeparam name="TEvent">The contract's generated event record hierarchy.</typeparam>
 public sealed class EventStreamConnection<TEvent> : IAsyncDisposable, ISharedSubscription, IStreamReader
@@ -27,6 +28,7 @@ public sealed class EventStreamConnection<TEvent> : IAsyncDisposable, ISharedSub
     private readonly TaskCompletionSource? _shared;
     private readonly SemaphoreSlim _delivering = new(1, 1);
     private readonly Task _run;
+    private volatile Task? _alone;
     private TimeSpan _retry;
     private volatile string? _lastEventId;
     private volatile string? _connectionId;
@@ -133,6 +135,11 @@ public sealed class EventStreamConnection<TEvent> : IAsyncDisposable, ISharedSub
             _hub.Remove(this);
             await _delivering.WaitAsync().ConfigureAwait(false);
             _delivering.Release();
+            if (_alone is { } alone)
+            {
+                await alone.ConfigureAwait(false);
+            }
+
             ((ISharedSubscription)this).Complete(null);
         }
 
@@ -343,6 +350,24 @@ public sealed class EventStreamConnection<TEvent> : IAsyncDisposable, ISharedSub
     }
 
     void ISharedSubscription.Report(Exception error) => Report(error);
+
+    void ISharedSubscription.RunAlone() => _alone = RunAloneAsync();
+
+    // Through a hub whose endpoint is not mapped: a request of its own, which ends the connection as the hub would.
+    private async Task RunAloneAsync()
+    {
+        Exception? refusal = null;
+        try
+        {
+            await Task.Run(RunAsync).ConfigureAwait(false);
+        }
+        catch (Exception error)
+        {
+            refusal = error;
+        }
+
+        ((ISharedSubscription)this).Complete(refusal);
+    }
 
     void ISharedSubscription.Complete(Exception? refusal)
     {

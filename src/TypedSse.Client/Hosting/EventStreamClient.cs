@@ -26,12 +26,14 @@ public class EventStreamClient
     public EventStreamClientOptions Options { get; }
 
     /// <summary>
-    /// A hub over this client's <see cref="HttpClient"/> and options whose connections share one request to the
-    /// server's multiplexed endpoint (<c>app.MapEventStreams()</c>): connect any contract through it with its generated
-    /// <c>Connect…</c> method. Dispose the hub to end them all.
+    /// A hub over this client's <see cref="HttpClient"/> and options whose connections share requests to the server's
+    /// multiplexed endpoint (<c>app.MapEventStreams()</c>), one per <paramref name="maxSubscriptions"/> connections:
+    /// connect any contract through it with its generated <c>Connect…</c> method. Dispose the hub to end them all.
     /// </summary>
     /// <param name="endpoint">The multiplexed endpoint, relative to the base address (<c>MapEventStreams</c>' pattern without its leading '/').</param>
-    public EventStreamHub Share(string endpoint = "events") => new(HttpClient, endpoint, Options);
+    /// <param name="maxSubscriptions">The server's <c>TypedSseOptions.MaxSubscriptionsPerConnection</c>: the most connections one request carries.</param>
+    public EventStreamHub Share(string endpoint = "events", int maxSubscriptions = EventStreamHub.DefaultMaxSubscriptions) =>
+        new(HttpClient, endpoint, Options) { MaxSubscriptions = maxSubscriptions };
 
     /// <summary>
     /// Connects to <paramref name="path"/> and hands each event to <paramref name="receiver"/>, one at a time, in order.
@@ -73,13 +75,7 @@ public sealed class EventStreamClient<TContract> : EventStreamClient
     /// <summary>Created by dependency injection.</summary>
     [ActivatorUtilitiesConstructor]
     public EventStreamClient(HttpClient httpClient, IOptionsMonitor<EventStreamClientOptions> options, IServiceProvider services)
-        : base(httpClient, WithTime(options.Get(EventStreamClientServiceCollectionExtensions.OptionsName<TContract>()), services))
+        : base(httpClient, EventStreamClientServiceCollectionExtensions.WithServices(options.Get(EventStreamClientServiceCollectionExtensions.OptionsName<TContract>()), services))
     {
-    }
-
-    private static EventStreamClientOptions WithTime(EventStreamClientOptions options, IServiceProvider services)
-    {
-        options.TimeProvider ??= services.GetService<TimeProvider>();
-        return options;
     }
 }

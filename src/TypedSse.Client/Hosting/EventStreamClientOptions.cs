@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 
 namespace TypedSse.Client;
 
@@ -47,6 +48,13 @@ public sealed class EventStreamClientOptions
     /// <see cref="EventStreamTimeoutException"/>, <see cref="HttpRequestException"/>, <see cref="IOException"/>).
     /// </summary>
     public Action<Exception>? OnError { get; set; }
+
+    /// <summary>
+    /// Where the client logs what is worth knowing without being an error, such as an <see cref="EventStreamHub"/>
+    /// falling back to a request per connection. Defaults to the <see cref="ILoggerFactory"/> in DI for clients and hubs
+    /// registered there; none otherwise.
+    /// </summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
 
     /// <summary>A source of numbers in [0, 1) for the backoff jitter; <see cref="Random.Shared"/> unless a test sets its own.</summary>
     public Func<double>? Random { get; set; }

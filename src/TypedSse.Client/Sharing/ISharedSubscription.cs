@@ -1,7 +1,7 @@
 namespace TypedSse.Client;
 
 /// <summary>A connection opened through an <see cref="EventStreamHub"/>, as the hub's request drives it.</summary>
-internal interface ISharedSubscription
+internal interface ISharedSubscription : IAsyncDisposable
 {
     /// <summary>The stream's path, relative to the base address.</summary>
     string Path { get; }
@@ -18,6 +18,9 @@ internal interface ISharedSubscription
     Task HandleAsync(string eventType, string data, string lastEventId);
 
     void Report(Exception error);
+
+    /// <summary>The hub cannot carry it (its endpoint is not mapped): it runs a request of its own from now on.</summary>
+    void RunAlone();
 
     /// <summary>Ends the subscription: refused (an exception), told to stop (204) or gone with the hub (null).</summary>
     void Complete(Exception? refusal);

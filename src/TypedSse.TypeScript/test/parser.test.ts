@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import { EventStreamParser, type ServerSentEvent } from "../runtime/index.js";
 
 interface Output {
@@ -10,7 +12,6 @@ interface Output {
 }
 
 const encoder = new TextEncoder();
-const BOM = [0xef, 0xbb, 0xbf];
 
 function parse(chunks: readonly Uint8Array[], lastEventId?: string): Output {
   const output: Output = { events: [], comments: [], retries: [], lastEventId: "" };
@@ -93,159 +94,51 @@ function event(type: string, data: string, lastEventId = ""): ServerSentEvent {
   return { type, data, lastEventId };
 }
 
+/** A case of event-stream-cases.json, which the .NET client's tests run too: text, or pieces of text and bytes. */
+interface ConformanceCase {
+  readonly group: string;
+  readonly name: string;
+  readonly input?: string;
+  readonly bytes?: readonly (string | readonly number[])[];
+  readonly expected: Partial<Output>;
+}
+
+const conformance = (
+  JSON.parse(readFileSync(fileURLToPath(new URL("../../test/event-stream-cases.json", import.meta.url)), "utf8")) as {
+    readonly cases: readonly ConformanceCase[];
+  }
+).cases;
+const conformanceGroups = new Set<string>();
+
+/** Registers the shared cases of one group, each checked by expectStream (every chunking). */
+function conformanceCases(group: string): void {
+  conformanceGroups.add(group);
+  for (const c of conformance.filter((candidate) => candidate.group === group)) {
+    const input = c.input ?? (c.bytes ?? []).flatMap((piece) => (typeof piece === "string" ? [...bytesOf(piece)] : [...piece]));
+    it(c.name, () => expectStream(input, c.expected));
+  }
+}
+
 describe("EventStreamParser", () => {
+  it("runs every shared conformance case", () => {
+    assert.ok(conformance.length >= 30, `only ${conformance.length} cases in event-stream-cases.json`);
+    assert.deepEqual(conformance.filter((c) => !conformanceGroups.has(c.group)).map((c) => c.name), []);
+  });
+
   describe("events", () => {
-    it("dispatches an event on a blank line, typed message by default", () => {
-      expectStream("data: hello\n\n", { events: [event("message", "hello")] });
-    });
-
-    it("uses the event field as the type", () => {
-      expectStream("event: messagePosted\ndata: {\"user\":\"ada\"}\n\n", {
-        events: [event("messagePosted", '{"user":"ada"}')],
-      });
-    });
-
-    it("joins data lines with LF and removes only the final LF", () => {
-      expectStream("data: a\ndata: b\ndata:\n\ndata: c\ndata\n\n", {
-        events: [event("message", "a\nb\n"), event("message", "c\n")],
-      });
-    });
-
-    it("dispatches a single empty data line as empty data", () => {
-      expectStream("event: cleared\ndata: \n\nevent: also\ndata\n\nevent: too\ndata:\n\n", {
-        events: [event("cleared", ""), event("also", ""), event("too", "")],
-      });
-    });
-
-    it("does nothing for a blank line without data, and resets the event type", () => {
-      expectStream("\n\nevent: lost\n\ndata: x\n\nevent: kept\nid: 1\n\n", {
-        events: [event("message", "x")],
-        lastEventId: "1",
-      });
-    });
-
-    it("uses message for an empty event field", () => {
-      expectStream("event: named\nevent:\ndata: x\n\n", { events: [event("message", "x")] });
-    });
-
-    it("keeps the last of repeated fields", () => {
-      expectStream("event: a\nevent: b\nid: 1\nid: 2\ndata: x\n\n", { events: [event("b", "x", "2")] });
-    });
-
-    it("drops an event the stream ends before completing", () => {
-      expectStream("data: complete\n\ndata: incomplete\n", { events: [event("message", "complete")] });
-      expectStream("data: complete\n\nevent: x\ndata: incomplete", { events: [event("message", "complete")] });
-      expectStream("data: complete\n\nid: 9\n", { events: [event("message", "complete")], lastEventId: "" });
-    });
-
-    it("parses the protocol's hello, event and reset", () => {
-      expectStream(
-        "retry: 3000\nevent: typedsse:hello\ndata: {\"connectionId\":\"c1\",\"keepAliveMs\":15000,\"retryMs\":3000}\n\n" +
-          "event: messagePosted\nid: 1795269600000001\ndata: {\"user\":\"ada\",\"text\":\"hi\"}\n\n" +
-          ": ping\n\n" +
-          "event: typedsse:reset\nid: 1795269600000950\n" +
-          'data: {"reason":"history-gap","lastEventId":"1795269600000001","latestEventId":"1795269600000950"}\n\n',
-        {
-          events: [
-            event("typedsse:hello", '{"connectionId":"c1","keepAliveMs":15000,"retryMs":3000}'),
-            event("messagePosted", '{"user":"ada","text":"hi"}', "1795269600000001"),
-            event(
-              "typedsse:reset",
-              '{"reason":"history-gap","lastEventId":"1795269600000001","latestEventId":"1795269600000950"}',
-              "1795269600000950",
-            ),
-          ],
-          comments: ["ping"],
-          retries: [3000],
-          lastEventId: "1795269600000950",
-        },
-      );
-    });
+    conformanceCases("events");
   });
 
   describe("line endings", () => {
-    it("accepts LF, CR and CRLF, mixed", () => {
-      expectStream("data: a\r\ndata: b\rdata: c\n\r\ndata: d\r\r", {
-        events: [event("message", "a\nb\nc"), event("message", "d")],
-      });
-    });
-
-    it("counts CR LF as one line ending even when split across chunks", () => {
-      // Split at every index by expectStream: a CR ending one chunk and an LF starting the next is one ending,
-      // so this is one event with two data lines, not two events.
-      expectStream("data: a\r\ndata: b\r\n\r\n", { events: [event("message", "a\nb")] });
-    });
-
-    it("counts CR CR as two line endings", () => {
-      expectStream("data: a\r\rdata: b\r\r", { events: [event("message", "a"), event("message", "b")] });
-    });
-
-    it("counts LF CR as two line endings", () => {
-      expectStream("data: a\n\rdata: b\n\r", { events: [event("message", "a"), event("message", "b")] });
-    });
+    conformanceCases("line endings");
   });
 
   describe("fields", () => {
-    it("treats a line without a colon as a field name with an empty value", () => {
-      expectStream("data\ndata\n\n", { events: [event("message", "\n")] });
-    });
-
-    it("removes exactly one space after the colon", () => {
-      expectStream("data:x\n\ndata: x\n\ndata:  x\n\ndata:\tx\n\n", {
-        events: [event("message", "x"), event("message", "x"), event("message", " x"), event("message", "\tx")],
-      });
-    });
-
-    it("keeps colons in the value", () => {
-      expectStream("data: a:b: c\n\n", { events: [event("message", "a:b: c")] });
-    });
-
-    it("ignores unknown fields and is case-sensitive", () => {
-      expectStream("foo: bar\nData: no\nEVENT: no\nID: 5\nretries: 5\ndat: x\ndata: yes\n\n", {
-        events: [event("message", "yes")],
-        retries: [],
-        lastEventId: "",
-      });
-    });
-
-    it("takes a name that merely starts like a field as unknown", () => {
-      expectStream("datas: x\nevents: x\nidx: 1\nretry2: 5\ndata: y\n\n", {
-        events: [event("message", "y")],
-        retries: [],
-        lastEventId: "",
-      });
-    });
+    conformanceCases("fields");
   });
 
   describe("id", () => {
-    it("persists across events until set again", () => {
-      expectStream("id: 1\ndata: a\n\ndata: b\n\nid: 2\ndata: c\n\n", {
-        events: [event("message", "a", "1"), event("message", "b", "1"), event("message", "c", "2")],
-        lastEventId: "2",
-      });
-    });
-
-    it("resets to empty with an empty value", () => {
-      expectStream("id: 1\ndata: a\n\nid\ndata: b\n\nid: 3\ndata: c\n\nid:\ndata: d\n\n", {
-        events: [event("message", "a", "1"), event("message", "b", ""), event("message", "c", "3"), event("message", "d")],
-        lastEventId: "",
-      });
-    });
-
-    it("ignores a value containing NUL", () => {
-      expectStream("id: 1\ndata: a\n\nid: 2\u00003\ndata: b\n\n", {
-        events: [event("message", "a", "1"), event("message", "b", "1")],
-        lastEventId: "1",
-      });
-    });
-
-    it("is committed by a blank line even without data", () => {
-      expectStream("data: a\n\nid: 7\n\n", { events: [event("message", "a")], lastEventId: "7" });
-    });
-
-    it("keeps unicode and spaces", () => {
-      expectStream("id:  é 1\ndata: a\n\n", { events: [event("message", "a", " é 1")] });
-    });
+    conformanceCases("id");
 
     it("starts from the given last event id", () => {
       const output = parse([bytesOf("data: a\n\nid: 9\ndata: b\n\n")], "5");
@@ -255,28 +148,11 @@ describe("EventStreamParser", () => {
   });
 
   describe("retry", () => {
-    it("reports digits-only values", () => {
-      expectStream("retry: 1000\nretry:0\nretry: 007\n", { retries: [1000, 0, 7] });
-    });
-
-    it("ignores anything but digits", () => {
-      expectStream("retry: 10a\nretry: -1\nretry: 1.5\nretry:\nretry\nretry:  5\nretry: 5 \nretry: ٣\n", {
-        retries: [],
-      });
-    });
-
-    it("applies at once, without a blank line", () => {
-      expectStream("retry: 50\n", { retries: [50], events: [] });
-    });
+    conformanceCases("retry");
   });
 
   describe("comments", () => {
-    it("reports comments without dispatching or disturbing an event", () => {
-      expectStream(": ping\n\n:\ndata: a\n:  two spaces\n:no space\ndata: b\n\n", {
-        events: [event("message", "a\nb")],
-        comments: ["ping", "", " two spaces", "no space"],
-      });
-    });
+    conformanceCases("comments");
 
     it("works without a comment callback", () => {
       const events: ServerSentEvent[] = [];
@@ -287,30 +163,7 @@ describe("EventStreamParser", () => {
   });
 
   describe("decoding", () => {
-    it("skips a UTF-8 BOM at the very start", () => {
-      expectStream([...BOM, ...bytesOf("data: a\n\n")], { events: [event("message", "a")] });
-      expectStream("\ufeffdata: a\n\n", { events: [event("message", "a")] });
-    });
-
-    it("skips only one BOM, and only at the start", () => {
-      // A second BOM makes the first field name "\ufeffdata", an unknown field.
-      expectStream([...BOM, ...BOM, ...bytesOf("data: a\n\ndata: b\n\n")], { events: [event("message", "b")] });
-      expectStream([...bytesOf("data: a\n\n"), ...BOM, ...bytesOf("data: b\n\ndata: \ufeffc\n\n")], {
-        events: [event("message", "a"), event("message", "\ufeffc")],
-      });
-    });
-
-    it("decodes UTF-8 split anywhere, including inside characters", () => {
-      expectStream("event: ünïcode\ndata: héllo 日本語 😀\nid: ∑\n\n", {
-        events: [event("ünïcode", "héllo 日本語 😀", "∑")],
-      });
-    });
-
-    it("replaces invalid UTF-8 with U+FFFD", () => {
-      expectStream([...bytesOf("data: a"), 0xff, 0xc3, ...bytesOf("b\n\n")], {
-        events: [event("message", "a\ufffd\ufffdb")],
-      });
-    });
+    conformanceCases("decoding");
 
     it("drops a character cut off by the end of the stream with the pending line", () => {
       const output = parse([bytesOf("data: a\n\ndata: "), Uint8Array.from([0xf0, 0x9f])]);

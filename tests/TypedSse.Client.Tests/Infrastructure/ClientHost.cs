@@ -28,7 +28,10 @@ public sealed class ClientHost : IAsyncDisposable
 
     public IEventStream<IRoomEvents> Rooms => Server.Services.GetRequiredService<IEventStream<IRoomEvents>>();
 
-    public static async Task<ClientHost> StartAsync(Action<WebApplication>? before = null, Action<TypedSseOptions>? configure = null)
+    /// <param name="before">Maps what goes before the test contracts' own endpoints.</param>
+    /// <param name="configure">Sets the server's options.</param>
+    /// <param name="multiplexed">Maps the multiplexed endpoint (<c>MapEventStreams</c>) at <c>/events</c>.</param>
+    public static async Task<ClientHost> StartAsync(Action<WebApplication>? before = null, Action<TypedSseOptions>? configure = null, bool multiplexed = true)
     {
         void Map(WebApplication app)
         {
@@ -43,7 +46,10 @@ public sealed class ClientHost : IAsyncDisposable
                 return ValueTask.CompletedTask;
             });
             app.MapFeedEvents();
-            app.MapEventStreams();
+            if (multiplexed)
+            {
+                app.MapEventStreams();
+            }
         }
 
         return new(await StreamHost.StartAsync(Map, configure), Map, configure);
@@ -57,16 +63,20 @@ public sealed class ClientHost : IAsyncDisposable
         Server = await StreamHost.StartAsync(_map, _configure, port: port);
     }
 
+    /// <summary>The options of every client of the host: its fake clock, its error list, a fixed jitter.</summary>
+    public void Configure(EventStreamClientOptions options)
+    {
+        options.TimeProvider = Time;
+        options.OnError = Errors.Enqueue;
+        options.Random = static () => 0.5;
+    }
+
     public EventStreamClient Client(HttpMessageHandler? handler = null, Action<EventStreamClientOptions>? configure = null)
     {
         var http = new HttpClient(handler ?? new SocketsHttpHandler()) { BaseAddress = Server.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
         _clients.Add(http);
-        var options = new EventStreamClientOptions
-        {
-            TimeProvider = Time,
-            OnError = Errors.Enqueue,
-            Random = static () => 0.5,
-        };
+        var options = new EventStreamClientOptions();
+        Configure(options);
         configure?.Invoke(options);
         return new EventStreamClient(http, options);
     }

@@ -16,10 +16,15 @@ internal static partial class DotNetClientEmitter
     private static void WritePath(SourceWriter writer, ContractModel contract, IReadOnlyList<ContractEmitter.RouteParameter> routeParameters, IReadOnlyList<string> properties)
     {
         var staticPath = string.Join("/", contract.Route.Segments.Select(static s => string.Concat(s.Parts.Select(static p => p.Literal))));
+        const string PatternDoc = "/// <param name=\"pattern\">The route pattern the app maps the contract at, when not <see cref=\"Pattern\"/>.</param>";
         if (routeParameters.Count == 0)
         {
-            writer.WriteLine("/// <summary>The path of the stream, relative to the client's base address.</summary>");
-            writer.WriteLine($"public static string Path() => {Literal(staticPath)};");
+            writer.WriteLines($$"""
+                /// <summary>The path of the stream, relative to the client's base address.</summary>
+                {{PatternDoc}}
+                public static string Path(string? pattern = null) =>
+                    pattern is null ? {{Literal(staticPath)}} : global::TypedSse.Client.EventStreamPath.Fill(pattern, global::System.Array.Empty<global::System.Collections.Generic.KeyValuePair<string, string?>>());
+                """);
             return;
         }
 
@@ -30,7 +35,25 @@ internal static partial class DotNetClientEmitter
         }
 
         writer.WriteLine("/// <summary>The path of the stream with these route values, relative to the client's base address.</summary>");
-        writer.OpenBlock("public static string Path(" + RouteTypeOf(contract) + " route)");
+        writer.WriteLine("/// <param name=\"route\">The route values.</param>");
+        writer.WriteLine(PatternDoc);
+        writer.OpenBlock("public static string Path(" + RouteTypeOf(contract) + " route, string? pattern = null)");
+        writer.OpenBlock("if (pattern is not null)");
+        writer.WriteLine("return global::TypedSse.Client.EventStreamPath.Fill(pattern, new global::System.Collections.Generic.KeyValuePair<string, string?>[]");
+        writer.OpenBlock();
+        for (var i = 0; i < routeParameters.Count; i++)
+        {
+            var (parameter, access) = values[routeParameters[i].Model.Name];
+            var value = parameter.Model.IsOmittable
+                ? $"{access} is {{ }} value{Number(i)} ? {Format(parameter, "value" + Number(i))} : null"
+                : Format(parameter, access);
+            writer.WriteLine($"new({Literal(parameter.Model.Name)}, {value}),");
+        }
+
+        writer.Unindent();
+        writer.WriteLine("});");
+        writer.CloseBlock();
+        writer.WriteLine();
         writer.WriteLine("var path = new global::System.Text.StringBuilder();");
         var present = 0;
         foreach (var segment in contract.Route.Segments)

@@ -51,7 +51,7 @@ internal static partial class DotNetClientEmitter
         }
 
         writer.WriteLine();
-        WriteClient(writer, contract, names, routeParameters, routeProperties);
+        WriteClient(writer, contract, names, named.Names.MapMethod, routeParameters, routeProperties);
 
         if (hasNamespace)
         {
@@ -113,14 +113,17 @@ internal static partial class DotNetClientEmitter
         writer.WriteLine($"{Accessibility(contract)} readonly record struct {names.Route}({string.Join(", ", parameters.Select((p, i) => $"{p.Type} {properties[i]}"))});");
     }
 
-    private static void WriteClient(SourceWriter writer, ContractModel contract, ClientNames names,
+    private static void WriteClient(SourceWriter writer, ContractModel contract, ClientNames names, string mapMethod,
         IReadOnlyList<ContractEmitter.RouteParameter> routeParameters, IReadOnlyList<string> routeProperties)
     {
         var cref = contract.FullyQualifiedName;
         var hasRoute = routeParameters.Count > 0;
         var routeParameter = hasRoute ? $"{names.Route} route, " : string.Empty;
-        var routeDoc = hasRoute ? "\n/// <param name=\"route\">The route values of the stream to receive.</param>" : string.Empty;
-        var path = hasRoute ? "Path(route)" : "Path()";
+        // Continues a doc comment line of the class body, whose indent the raw string below gives its own lines only.
+        var routeDoc = hasRoute ? "\n    /// <param name=\"route\">The route values of the stream to receive.</param>" : string.Empty;
+        var path = hasRoute ? "Path(route, pattern)" : "Path(pattern)";
+        var example = string.Concat(routeParameters.Select(static p => "/{" + p.Model.Name + "}")) + "/events";
+        var patternDoc = $"/// <param name=\"pattern\">The route pattern the app maps the contract at when it is not <see cref=\"Pattern\"/> (<c>app.{mapMethod}(\"/my{Xml(example)}\")</c>){(hasRoute ? ", filled in with the route values" : string.Empty)}; null for <see cref=\"Pattern\"/>.</param>";
         writer.WriteLines($$"""
             /// <summary>
             /// Receives the <c>{{Xml(contract.StreamName)}}</c> event stream of <see cref="{{cref}}"/> in .NET: connect with a
@@ -140,7 +143,8 @@ internal static partial class DotNetClientEmitter
                 /// <param name="client">The client, from <c>AddEventStreamClient&lt;{{Xml(contract.InterfaceName)}}&gt;</c> or made over an <see cref="global::System.Net.Http.HttpClient"/>.</param>{{routeDoc}}
                 /// <param name="receiver">The implementation of <see cref="{{cref}}"/> that receives the events.</param>
                 /// <param name="lastEventId">Resume after this event id (from a snapshot) rather than from now on.</param>
-                public static global::TypedSse.Client.EventStreamConnection<{{names.Events}}> {{names.ConnectMethod}}(this global::TypedSse.Client.EventStreamClient client, {{routeParameter}}{{cref}} receiver, string? lastEventId = null)
+                {{patternDoc}}
+                public static global::TypedSse.Client.EventStreamConnection<{{names.Events}}> {{names.ConnectMethod}}(this global::TypedSse.Client.EventStreamClient client, {{routeParameter}}{{cref}} receiver, string? lastEventId = null, string? pattern = null)
                 {
                     global::System.ArgumentNullException.ThrowIfNull(client);
                     return client.Connect(Contract.Instance, {{path}}, receiver, lastEventId);
@@ -152,7 +156,8 @@ internal static partial class DotNetClientEmitter
                 /// </summary>
                 /// <param name="client">The client, from <c>AddEventStreamClient&lt;{{Xml(contract.InterfaceName)}}&gt;</c> or made over an <see cref="global::System.Net.Http.HttpClient"/>.</param>{{routeDoc}}
                 /// <param name="lastEventId">Resume after this event id (from a snapshot) rather than from now on.</param>
-                public static global::TypedSse.Client.EventStreamConnection<{{names.Events}}> {{names.ConnectMethod}}(this global::TypedSse.Client.EventStreamClient client, {{routeParameter}}string? lastEventId = null)
+                {{patternDoc}}
+                public static global::TypedSse.Client.EventStreamConnection<{{names.Events}}> {{names.ConnectMethod}}(this global::TypedSse.Client.EventStreamClient client, {{routeParameter}}string? lastEventId = null, string? pattern = null)
                 {
                     global::System.ArgumentNullException.ThrowIfNull(client);
                     return client.Connect(Contract.Instance, {{path}}, lastEventId);
