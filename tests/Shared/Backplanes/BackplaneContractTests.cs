@@ -53,6 +53,40 @@ public abstract class BackplaneContractTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_stream_joined_later_delivers_from_the_join_and_replays_after_its_ids()
+    {
+        string scope = NewScope();
+        await using var a = await StartAsync(scope, "a");
+        await using var b = await StartAsync(scope, "b");
+        await using var newsOnB = await b.ConnectAsync("news");
+        for (int i = 1; i <= 3; i++)
+        {
+            await a.PublishAsync("chat", $"before-{i}");
+        }
+        long newest = await a.PublishAsync("chat", "before-4");
+
+        long live;
+        await using (var chatOnB = await b.ConnectAsync("chat"))
+        {
+            // It starts at the newest id when it joined, and what follows arrives: nothing before, nothing lost.
+            await Eventually.TrueAsync(() => chatOnB.Received.Count > 0, "the hello");
+            Assert.Equal(newest, chatOnB.Received[0].Id);
+            live = await a.PublishAsync("chat", "live");
+            await chatOnB.WaitForCountAsync(1);
+            Assert.Equal([live], chatOnB.AppEvents.Select(e => e.Id!.Value));
+        }
+        await Eventually.TrueAsync(() => b.Streams["chat"].ConnectionCount == 0, "the chat connection on b to close");
+
+        long missed = await a.PublishAsync("chat", "missed");
+        await using var again = await b.ConnectAsync("chat", lastEventId: live);
+        long after = await a.PublishAsync("chat", "after");
+        await again.WaitForCountAsync(2);
+        Assert.Equal([missed, after], again.AppEvents.Select(e => e.Id!.Value));
+        Assert.DoesNotContain(again.Events, e => e.EventType == "typedsse:reset");
+        Assert.Empty(newsOnB.AppEvents);
+    }
+
+    [Fact]
     public async Task Replay_on_another_instance_keeps_user_and_topic_events_to_their_audience()
     {
         string scope = NewScope();
