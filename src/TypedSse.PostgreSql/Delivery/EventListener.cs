@@ -219,7 +219,7 @@ internal sealed class EventListener(
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            foreach (var stream in work)
+            foreach (var stream in work.Where(s => !s.IsPositioned))
             {
                 served.PositionFailed(stream, new PostgreSqlBackplaneException(
                     $"Stream '{stream.Name}': could not read where the stream stands from the database, so the connection cannot be told where it starts. {ex.Message}", ex));
