@@ -46,6 +46,8 @@ public static class PostgreSqlBackplaneBuilderExtensions
         services.TryAddSingleton<EventLogDatabase>();
         services.TryAddSingleton<PostgreSqlEventLog>();
         services.TryAddSingleton<PostgreSqlBackplaneMetrics>();
+        services.TryAddSingleton<ServedStreams>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStreamInterest, ServedStreams>(sp => sp.GetRequiredService<ServedStreams>()));
         services.Replace(ServiceDescriptor.Singleton<IEventBackplane>(sp => sp.GetRequiredService<PostgreSqlEventLog>()));
         services.Replace(ServiceDescriptor.Singleton<IEventHistory>(sp => sp.GetRequiredService<PostgreSqlEventLog>()));
         services.AddHostedService<EventListener>();

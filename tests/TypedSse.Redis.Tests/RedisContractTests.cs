@@ -8,6 +8,10 @@ public sealed class RedisContractTests(RedisServer redis, ITestOutputHelper outp
 {
     protected override string NewScope() => RedisApps.NewPrefix();
 
-    protected override Task<BackplaneApp> StartAsync(string scope, string name, int? readBatchSize = null) =>
-        RedisApps.StartAsync(redis, scope, Output, name, options => options.ReadBatchSize = readBatchSize ?? options.ReadBatchSize);
+    protected override Task<BackplaneApp> StartAsync(string scope, string name, int? readBatchSize = null, int? historySize = null) =>
+        RedisApps.StartAsync(redis, scope, Output, name, options =>
+        {
+            options.ReadBatchSize = readBatchSize ?? options.ReadBatchSize;
+            options.HistorySize = historySize ?? options.HistorySize;
+        });
 }

@@ -1,8 +1,8 @@
 using System.Data;
-using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using NpgsqlTypes;
 using TypedSse.History;
 using TypedSse.PostgreSql.Diagnostics;
 using TypedSse.PostgreSql.Events;
@@ -11,10 +11,11 @@ using TypedSse.PostgreSql.Schema;
 namespace TypedSse.PostgreSql.Delivery;
 
 /// <summary>
-/// Delivers every stream's new events to this instance's connections, in id order per stream. It LISTENs for the
-/// notifications that publishes send (from any instance, this one included), and on each one reads, per stream, the
-/// rows after the last id it delivered. After a lost connection it LISTENs again and does the same read, which
-/// catches up on everything committed meanwhile.
+/// Delivers the new events of the streams this instance serves (see <see cref="ServedStreams"/>) to its connections,
+/// in id order per stream. It LISTENs for the notifications that publishes send (from any instance, this one
+/// included), each naming its stream, and reads the rows after the last id it delivered of the notified streams that
+/// it serves; a notification of a stream it does not serve costs no read. After a lost connection it LISTENs again
+/// and reads every served stream, which catches up on everything committed meanwhile.
 /// </summary>
 /// <remarks>
 /// Notifications carry no event, only a wake-up: the rows are read from the table, so NOTIFY's payload limit never
@@ -23,17 +24,13 @@ namespace TypedSse.PostgreSql.Delivery;
 /// </remarks>
 internal sealed class EventListener(
     EventLogDatabase database,
+    ServedStreams served,
     IEventSink sink,
     EventStreams streams,
     PostgreSqlBackplaneMetrics metrics,
     TimeProvider time,
     ILogger<EventListener> logger) : BackgroundService
 {
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(
-        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-
-    // The newest id delivered per stream; only the delivery loop touches it after start.
-    private readonly Dictionary<string, long> _delivered = new(StringComparer.Ordinal);
     private readonly TimeSpan _retryDelay = database.Options.ReconnectDelay;
     private NpgsqlConnection? _listening;
     private int _catchUpPending;
@@ -44,15 +41,8 @@ internal sealed class EventListener(
         {
             await database.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
 
-            // LISTEN before reading where every stream stands: whatever commits after the read is then notified.
+            // LISTEN before any stream is positioned: whatever commits after a position is read is then notified.
             _listening = await ListenAsync(cancellationToken).ConfigureAwait(false);
-            await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = new NpgsqlCommand(database.Sql.ReadStreams, connection);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                _delivered[reader.GetString(0)] = reader.GetInt64(2);
-            }
         }
         catch (NpgsqlException ex)
         {
@@ -102,7 +92,15 @@ internal sealed class EventListener(
             return;
         }
         metrics.NotificationReceived();
-        _wake.Writer.TryWrite(true);
+        if (NewEventNotice.TryParse(e.Payload, out string stream))
+        {
+            served.Notify(stream);
+        }
+        else
+        {
+            // From an instance of an earlier version (its payload is the id), or of a stream name too long to send.
+            served.NotifyAll();
+        }
     }
 
     private async Task ListenLoopAsync(NpgsqlConnection? connection, CancellationToken stoppingToken)
@@ -161,7 +159,7 @@ internal sealed class EventListener(
                 metrics.Reconnected();
                 Log.ListenerReconnected(logger);
                 Volatile.Write(ref _catchUpPending, 1);
-                _wake.Writer.TryWrite(true);
+                served.NotifyAll();
                 return connection;
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -173,7 +171,7 @@ internal sealed class EventListener(
 
     private async Task DeliveryLoopAsync(CancellationToken stoppingToken)
     {
-        var wake = _wake.Reader;
+        var wake = served.Wakes;
         try
         {
             while (await wake.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
@@ -195,7 +193,7 @@ internal sealed class EventListener(
                         Volatile.Write(ref _catchUpPending, 1);
                     }
                     await Task.Delay(_retryDelay, time, stoppingToken).ConfigureAwait(false);
-                    _wake.Writer.TryWrite(true);
+                    served.NotifyAll();
                 }
             }
         }
@@ -204,44 +202,84 @@ internal sealed class EventListener(
         }
     }
 
-    /// <summary>Reads and delivers the events after the last delivered id of each stream; true if there are more.</summary>
+    /// <summary>
+    /// Positions the newly served streams and reads and delivers the events after the last delivered id of the notified
+    /// ones; true if there are more to read.
+    /// </summary>
     private async Task<bool> DeliverNewEventsAsync(bool catchUp, CancellationToken cancellationToken)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        // One snapshot for where the streams stand and for their rows.
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
-
-        var pending = new List<(string Stream, long After)>();
-        var gaps = new List<(string Stream, long Delivered, long PrunedThrough)>();
-        await using (var command = new NpgsqlCommand(database.Sql.ReadStreams, connection))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        var work = served.TakeWork();
+        if (work.Count == 0)
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                string stream = reader.GetString(0);
-                long firstId = reader.GetInt64(1);
-                long lastId = reader.GetInt64(2);
-                long prunedThrough = reader.GetInt64(3);
-                // A stream created after this instance started: deliver all of it.
-                long delivered = _delivered.TryGetValue(stream, out long known) ? known : firstId - 1;
-                if (prunedThrough > delivered)
-                {
-                    gaps.Add((stream, delivered, prunedThrough));
-                    delivered = prunedThrough;
-                }
-                if (lastId > delivered)
-                {
-                    pending.Add((stream, delivered));
-                }
-            }
+            return false;
         }
+        try
+        {
+            return await DeliverNewEventsAsync(work, catchUp, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            foreach (var stream in work.Where(s => !s.IsPositioned))
+            {
+                served.PositionFailed(stream, new PostgreSqlBackplaneException(
+                    $"Stream '{stream.Name}': could not read where the stream stands from the database, so the connection cannot be told where it starts. {ex.Message}", ex));
+            }
+            throw;
+        }
+    }
 
-        bool more = false;
-        var batches = new List<(string Stream, List<StreamEvent> Events, long LastId)>();
+    private async Task<bool> DeliverNewEventsAsync(List<ServedStreams.ServedStream> work, bool catchUp, CancellationToken cancellationToken)
+    {
+        metrics.Read();
         if (catchUp)
         {
             metrics.CatchUpRead();
         }
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        // One snapshot for where the streams stand and for their rows.
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+
+        var bounds = new Dictionary<string, (long FirstId, long LastId, long PrunedThrough)>(StringComparer.Ordinal);
+        await using (var command = new NpgsqlCommand(database.Sql.ReadStreams, connection)
+        {
+            Parameters = { new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = [.. work.Select(s => s.Name)] } },
+        })
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                bounds[reader.GetString(0)] = (reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+            }
+        }
+
+        var pending = new List<(ServedStreams.ServedStream Stream, long After)>();
+        var gaps = new List<(ServedStreams.ServedStream Stream, long Delivered, long PrunedThrough)>();
+        foreach (var stream in work)
+        {
+            bool known = bounds.TryGetValue(stream.Name, out var bound);
+            if (!stream.IsPositioned)
+            {
+                // From the newest id, or from the start of a stream with no event yet (cursor 0: all of it is new).
+                served.Position(stream, stream.ResumeAt ?? (known ? bound.LastId : 0));
+            }
+            if (!known)
+            {
+                continue;
+            }
+            long delivered = stream.Cursor == 0 ? bound.FirstId - 1 : stream.Cursor;
+            if (bound.PrunedThrough > delivered)
+            {
+                gaps.Add((stream, delivered, bound.PrunedThrough));
+                delivered = bound.PrunedThrough;
+            }
+            if (bound.LastId > delivered)
+            {
+                pending.Add((stream, delivered));
+            }
+        }
+
+        bool more = false;
+        var batches = new List<(ServedStreams.ServedStream Stream, List<StreamEvent> Events, long LastId)>();
         if (pending.Count > 0)
         {
             int limit = database.Options.ReadBatchSize;
@@ -250,7 +288,7 @@ internal sealed class EventListener(
             {
                 batch.BatchCommands.Add(new NpgsqlBatchCommand(database.Sql.ReadEventsAfterLimited)
                 {
-                    Parameters = { PostgreSqlEventLog.Text(stream), PostgreSqlEventLog.Int64(after), new NpgsqlParameter<int> { TypedValue = limit } },
+                    Parameters = { PostgreSqlEventLog.Text(stream.Name), PostgreSqlEventLog.Int64(after), new NpgsqlParameter<int> { TypedValue = limit } },
                 });
             }
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -265,14 +303,18 @@ internal sealed class EventListener(
                     lastId = reader.GetInt64(0);
                     try
                     {
-                        events.Add(EventRows.Read(reader, stream));
+                        events.Add(EventRows.Read(reader, stream.Name));
                     }
                     catch (ArgumentException ex)
                     {
-                        Log.UnreadableEvent(logger, ex, stream, lastId);
+                        Log.UnreadableEvent(logger, ex, stream.Name, lastId);
                     }
                 }
-                more |= rows == limit;
+                if (rows == limit)
+                {
+                    more = true;
+                    served.ReadAgain(stream);
+                }
                 if (rows > 0)
                 {
                     batches.Add((stream, events, lastId));
@@ -283,23 +325,35 @@ internal sealed class EventListener(
 
         foreach (var (stream, delivered, prunedThrough) in gaps)
         {
-            var connections = streams[stream].Connections;
-            Log.DeliveryGap(logger, stream, delivered, prunedThrough, connections.Count);
-            foreach (var gapConnection in connections)
+            if (served.IsCurrent(stream))
             {
-                gapConnection.Close();
+                var connections = streams[stream.Name].Connections;
+                Log.DeliveryGap(logger, stream.Name, delivered, prunedThrough, connections.Count);
+                foreach (var gapConnection in connections)
+                {
+                    gapConnection.Close();
+                }
             }
-            _delivered[stream] = prunedThrough;
+            stream.Cursor = prunedThrough;
         }
         var now = time.GetUtcNow();
         foreach (var (stream, events, lastId) in batches)
         {
+            if (!served.IsCurrent(stream))
+            {
+                // Left while it was read: nobody of this reading is left to deliver to.
+                continue;
+            }
             foreach (var streamEvent in events)
             {
                 sink.Deliver(streamEvent);
-                metrics.Delivered(stream, (now - streamEvent.Timestamp).TotalSeconds);
+                metrics.Delivered(stream.Name, (now - streamEvent.Timestamp).TotalSeconds);
             }
-            _delivered[stream] = lastId;
+            stream.Cursor = lastId;
+            if (events.Count > 0)
+            {
+                served.Delivered(stream);
+            }
         }
         return more;
     }

@@ -14,6 +14,8 @@ internal sealed class PostgreSqlBackplaneMetrics
     private readonly Histogram<double> _lag;
     private readonly Counter<long> _reconnects;
     private readonly Counter<long> _pruned;
+    private readonly Counter<long> _reads;
+    private readonly UpDownCounter<long> _streamsRead;
 
     public PostgreSqlBackplaneMetrics(IMeterFactory meterFactory)
     {
@@ -30,6 +32,10 @@ internal sealed class PostgreSqlBackplaneMetrics
             "Times the listening connection was re-established after it was lost.");
         _pruned = meter.CreateCounter<long>("typedsse.postgresql.events.pruned", "{event}",
             "Events deleted by retention.");
+        _reads = meter.CreateCounter<long>("typedsse.postgresql.reads", "{read}",
+            "Reads of the event log for delivery, each of the notified streams this instance serves (all of them after a reconnect or a failed read).");
+        _streamsRead = meter.CreateUpDownCounter<long>("typedsse.postgresql.streams.read", "{stream}",
+            "Streams this instance reads, those it has connections of.");
     }
 
     public void NotificationReceived() => _notifications.Add(1);
@@ -46,4 +52,10 @@ internal sealed class PostgreSqlBackplaneMetrics
     public void Reconnected() => _reconnects.Add(1);
 
     public void Pruned(long count) => _pruned.Add(count);
+
+    public void Read() => _reads.Add(1);
+
+    public void StreamServed() => _streamsRead.Add(1);
+
+    public void StreamLeft() => _streamsRead.Add(-1);
 }

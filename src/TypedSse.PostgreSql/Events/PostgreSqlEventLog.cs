@@ -2,6 +2,7 @@ using System.Data;
 using Npgsql;
 using NpgsqlTypes;
 using TypedSse.History;
+using TypedSse.PostgreSql.Delivery;
 using TypedSse.PostgreSql.Schema;
 
 namespace TypedSse.PostgreSql.Events;
@@ -11,7 +12,7 @@ namespace TypedSse.PostgreSql.Events;
 /// NOTIFY. Delivery, to this instance's connections as to every other's, is the <see cref="Delivery.EventListener"/>'s
 /// job.
 /// </summary>
-internal sealed class PostgreSqlEventLog(EventLogDatabase database, TimeProvider time) : IEventBackplane, IEventHistory
+internal sealed class PostgreSqlEventLog(EventLogDatabase database, ServedStreams served, TimeProvider time) : IEventBackplane, IEventHistory
 {
     /// <summary>PostgreSQL's limit on a notification's payload.</summary>
     private const int MaxNotificationBytes = 8000;
@@ -118,6 +119,8 @@ internal sealed class PostgreSqlEventLog(EventLogDatabase database, TimeProvider
     public async ValueTask<HistoryRead> ReadAfterAsync(string stream, long lastEventId, CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync(stream, cancellationToken).ConfigureAwait(false);
+        // A connection's start (the newest id read here) is then never before where this instance's delivery starts.
+        await served.WaitUntilPositionedAsync(stream, cancellationToken).ConfigureAwait(false);
         var read = await ReadBatchAsync(stream, lastEventId, cancellationToken).ConfigureAwait(false);
         var events = read.Events;
         bool more = read.Status == HistoryReadStatus.Complete && events.Count == database.Options.ReadBatchSize && events[^1].Id < read.LatestEventId;

@@ -21,7 +21,8 @@ internal sealed class EventLogDatabase : IAsyncDisposable
         _time = time;
         _logger = logger;
         Sql = new EventLogSql(Options.SchemaName);
-        DataSource = new NpgsqlSlimDataSourceBuilder(Options.ConnectionString).Build();
+        // Arrays: the listener reads the bounds of the streams it serves with "name = ANY($1)".
+        DataSource = new NpgsqlSlimDataSourceBuilder(Options.ConnectionString).EnableArrays().Build();
 
         // The listening connection lives as long as the app. Keepalives make a connection that died silently (a
         // dropped network path, no reset) fail instead of waiting for notifications forever.

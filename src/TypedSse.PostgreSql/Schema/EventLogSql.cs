@@ -62,7 +62,8 @@ internal sealed class EventLogSql
                 SELECT $1, id, id, id - 1 FROM inserted
                 ON CONFLICT (name) DO UPDATE SET last_id = EXCLUDED.last_id
             )
-            SELECT id, created_at, pg_notify($7, id::text) FROM inserted
+            SELECT id, created_at, pg_notify($7, CASE WHEN octet_length($1) <= {NewEventNotice.MaxStreamBytes} THEN '{NewEventNotice.Prefix}' || $1 ELSE '' END)
+            FROM inserted
             """;
 
         ReadStream = $"""
@@ -70,7 +71,7 @@ internal sealed class EventLogSql
                    EXISTS (SELECT 1 FROM {s}.events WHERE stream = $1 AND id = $2)
             FROM {s}.streams WHERE name = $1
             """;
-        ReadStreams = $"SELECT name, first_id, last_id, pruned_through FROM {s}.streams";
+        ReadStreams = $"SELECT name, first_id, last_id, pruned_through FROM {s}.streams WHERE name = ANY($1)";
         ReadEventsAfterLimited = $"""
             SELECT id, event_name, topic, user_id, connection_id, data, created_at
             FROM {s}.events WHERE stream = $1 AND id > $2 ORDER BY id LIMIT $3

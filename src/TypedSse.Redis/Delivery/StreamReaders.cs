@@ -18,8 +18,11 @@ namespace TypedSse.Redis.Delivery;
 /// A notification only wakes the reader: the events are read from the Redis stream after the reader's cursor, so a
 /// missed notification (Redis restarting, say) costs nothing once the next read runs. After the connection to Redis
 /// comes back every reader reads again at once and once more a <see cref="RedisBackplaneOptions.ReconnectDelay"/>
-/// later, when its subscription is surely restored. A reader keeps its cursor when it stops, and the next one of its
-/// stream resumes there, which is where the runtime's connections of the stream resume too.
+/// later, when its subscription is surely restored. A reader forgets its cursor when it stops, and the next one of its
+/// stream starts from the stream's newest id, as the runtime's connections of the stream then do: a stream served
+/// again reads no backlog and, however much was trimmed meanwhile, has no gap to close its connections for. Only if
+/// a reader delivered a batch after it was stopped and its stream was served again (the runtime then takes that
+/// batch's last id for where connections start) does the next reader resume from its cursor.
 /// </remarks>
 internal sealed class StreamReaders(
     RedisConnection connection,
@@ -173,6 +176,7 @@ internal sealed class StreamReaders(
         // Only the running loop touches these; a new loop starts after the previous one ended.
         private long _cursor;
         private bool _hasCursor;
+        private bool _resumeFromCursor;
 
         public string Stream => stream;
 
@@ -190,7 +194,8 @@ internal sealed class StreamReaders(
                 return;
             }
             _stop = CancellationTokenSource.CreateLinkedTokenSource(owner._stopping.Token);
-            if (_positioned.Task.IsCompleted && !_positioned.Task.IsCompletedSuccessfully)
+            // The new loop takes its own position, and history reads wait for it.
+            if (_positioned.Task.IsCompleted)
             {
                 _positioned = new(TaskCreationOptions.RunContinuationsAsynchronously);
             }
@@ -202,6 +207,8 @@ internal sealed class StreamReaders(
         {
             _stop?.Cancel();
             _stop = null;
+            // Nobody of the stream is left to deliver to; a history read still waiting needs no position.
+            _positioned.TrySetResult();
         }
 
         public void Wake() => _wake.Writer.TryWrite(true);
@@ -209,6 +216,8 @@ internal sealed class StreamReaders(
         private async Task RunAsync(Task previous, CancellationToken stopping)
         {
             await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _hasCursor = _resumeFromCursor;
+            _resumeFromCursor = false;
             var channel = owner._connection.Keys.Published(stream);
             Action<RedisChannel, RedisValue> notified = (_, _) =>
             {
@@ -316,6 +325,14 @@ internal sealed class StreamReaders(
                 owner.Sink.Deliver(streamEvent);
                 owner._metrics.Delivered(stream, (now - streamEvent.Timestamp).TotalSeconds);
                 _cursor = streamEvent.Id;
+            }
+            if (batch.Events.Count > 0)
+            {
+                lock (owner._gate)
+                {
+                    // Delivered after this reader was stopped, and the stream is served again: see the remarks.
+                    _resumeFromCursor |= cancellationToken.IsCancellationRequested && IsRunning;
+                }
             }
             return batch.Events.Count == limit;
         }

@@ -25,8 +25,9 @@ internal sealed class ConnectionRegistry(Action? firstAdded = null, Action? last
     public EventStreamConnection? Find(string connectionId) => _byId.GetValueOrDefault(connectionId);
 
     /// <summary>
-    /// Adds a connection and returns the id of the last event delivered before it (0 if none yet): every later event
-    /// of its audience reaches it, so the connection's client may resume from that id.
+    /// Adds a connection and returns the id of the last event delivered before it (0 if none yet, or none since the
+    /// stream's connections were last all gone and a backplane was told so): every later event of its audience reaches
+    /// it, so the connection's client may resume from that id.
     /// </summary>
     /// <remarks>
     /// <see cref="Deliver"/> publishes the event's id before it reads the connections, and this adds the connection
@@ -37,9 +38,12 @@ internal sealed class ConnectionRegistry(Action? firstAdded = null, Action? last
     {
         lock (_gate)
         {
-            if (_all.Length == 0)
+            if (_all.Length == 0 && firstAdded is not null)
             {
-                firstAdded?.Invoke();
+                firstAdded();
+                // The backplane may have stopped reading the stream while it had no connection here, and starts again
+                // where it stands now: the last id delivered before is no longer where delivery continues.
+                Volatile.Write(ref _lastDeliveredId, 0);
             }
             Interlocked.Exchange(ref _all, [.. _all, connection]);
             _byId[connection.Id] = connection;

@@ -17,8 +17,12 @@ public abstract class BackplaneContractTests(ITestOutputHelper output)
     /// <summary>A scope of its own for one test, so tests share the server but not their events.</summary>
     protected abstract string NewScope();
 
-    /// <summary>Starts an instance over the backplane in <paramref name="scope"/>, reading at most <paramref name="readBatchSize"/> events at a time.</summary>
-    protected abstract Task<BackplaneApp> StartAsync(string scope, string name, int? readBatchSize = null);
+    /// <summary>
+    /// Starts an instance over the backplane in <paramref name="scope"/>, reading at most <paramref name="readBatchSize"/>
+    /// events at a time and, if <paramref name="historySize"/> is set, keeping that many events per stream (trimmed or
+    /// pruned soon after a publish).
+    /// </summary>
+    protected abstract Task<BackplaneApp> StartAsync(string scope, string name, int? readBatchSize = null, int? historySize = null);
 
     [Fact]
     public async Task A_client_that_moves_to_another_instance_gets_exactly_the_events_it_missed()
@@ -50,6 +54,81 @@ public abstract class BackplaneContractTests(ITestOutputHelper output)
         Assert.Equal(["6", "7", "8", "9", "10", "11"], onB.AppEvents.Select(e => e.Data));
         Assert.Equal(published[5..], onB.AppEvents.Select(e => e.Id!.Value));
         Assert.DoesNotContain(onB.Events, e => e.EventType == "typedsse:reset");
+    }
+
+    [Fact]
+    public async Task A_stream_joined_later_delivers_from_the_join_and_replays_after_its_ids()
+    {
+        string scope = NewScope();
+        await using var a = await StartAsync(scope, "a");
+        await using var b = await StartAsync(scope, "b");
+        await using var newsOnB = await b.ConnectAsync("news");
+        for (int i = 1; i <= 3; i++)
+        {
+            await a.PublishAsync("chat", $"before-{i}");
+        }
+        long newest = await a.PublishAsync("chat", "before-4");
+
+        long live;
+        await using (var chatOnB = await b.ConnectAsync("chat"))
+        {
+            // It starts at the newest id when it joined, and what follows arrives: nothing before, nothing lost.
+            await Eventually.TrueAsync(() => chatOnB.Received.Count > 0, "the hello");
+            Assert.Equal(newest, chatOnB.Received[0].Id);
+            live = await a.PublishAsync("chat", "live");
+            await chatOnB.WaitForCountAsync(1);
+            Assert.Equal([live], chatOnB.AppEvents.Select(e => e.Id!.Value));
+        }
+        await Eventually.TrueAsync(() => b.Streams["chat"].ConnectionCount == 0, "the chat connection on b to close");
+
+        long missed = await a.PublishAsync("chat", "missed");
+        await using var again = await b.ConnectAsync("chat", lastEventId: live);
+        long after = await a.PublishAsync("chat", "after");
+        await again.WaitForCountAsync(2);
+        Assert.Equal([missed, after], again.AppEvents.Select(e => e.Id!.Value));
+        Assert.DoesNotContain(again.Events, e => e.EventType == "typedsse:reset");
+        Assert.Empty(newsOnB.AppEvents);
+    }
+
+    [Fact]
+    public async Task A_stream_left_and_joined_again_past_the_history_starts_from_its_newest_id_and_keeps_its_connections()
+    {
+        string scope = NewScope();
+        await using var a = await StartAsync(scope, "a", historySize: 5);
+        await using var b = await StartAsync(scope, "b");
+
+        long seen;
+        await using (var client = await b.ConnectAsync("chat"))
+        {
+            seen = await a.PublishAsync("chat", "seen");
+            await client.WaitForCountAsync(1);
+        }
+        await Eventually.TrueAsync(() => b.Streams["chat"].ConnectionCount == 0, "the chat connection on b to close");
+
+        var ids = new List<long>();
+        for (int i = 0; i < 20; i++)
+        {
+            ids.Add(await a.PublishAsync("chat", $"{i}"));
+        }
+        var chat = b.Streams["chat"];
+        await Eventually.TrueAsync(async () => (await chat.ReadHistoryAsync(seen)).Status == HistoryReadStatus.Gap, "the history to keep 5 events");
+
+        // Joined again: from the newest id, with no backlog to read and no gap to close the connections for.
+        await using var rejoined = await b.ConnectAsync("chat");
+        await using var withItsId = await b.ConnectAsync("chat", lastEventId: seen);
+        await Eventually.TrueAsync(() => rejoined.Received.Count > 0 && withItsId.Events.Count > 0, "the hello and the reset");
+        Assert.Equal(ids[^1], rejoined.Received[0].Id);
+        var reset = withItsId.Events[0];
+        Assert.Equal("typedsse:reset", reset.EventType);
+        Assert.Equal("history-gap", JsonDocument.Parse(reset.Data).RootElement.GetProperty("reason").GetString());
+
+        long live = await a.PublishAsync("chat", "live");
+        await rejoined.WaitForCountAsync(1);
+        await withItsId.WaitForCountAsync(1);
+        Assert.Equal([live], rejoined.AppEvents.Select(e => e.Id!.Value));
+        Assert.Equal([live], withItsId.AppEvents.Select(e => e.Id!.Value));
+        Assert.Equal(2, chat.ConnectionCount);
+        Assert.DoesNotContain(rejoined.Received, e => e.EventType == "typedsse:close");
     }
 
     [Fact]
