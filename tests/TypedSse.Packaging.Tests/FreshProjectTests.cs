@@ -69,6 +69,11 @@ public sealed class FreshProjectTests(FreshProject project, ITestOutputHelper ou
     [Fact]
     public async Task A_web_project_with_only_the_OpenAPI_package_builds_and_serves_both_descriptions_of_its_streams()
     {
+        // What the README says to do, which the fixture did.
+        string commands = Readme.Block("then add it alone to the app.", "sh");
+        Assert.Matches(@"(?m)^dotnet pack src/TypedSse.OpenApi -c Release -o ~/typedsse-packages\s", commands);
+        Assert.Matches(@"(?m)^dotnet add package TypedSse.OpenApi\s", commands);
+
         output.WriteLine(project.DescribedBuildOutput);
         Assert.Contains("0 Warning(s)", project.DescribedBuildOutput);
         Assert.Contains("0 Error(s)", project.DescribedBuildOutput);
