@@ -20,6 +20,7 @@ public sealed class DescriptionTests
             app.MapBoardEvents().ExcludeFromDescription();
             app.MapPageEvents().RequireAuthorization();
             app.MapEventStream("/manual", "Manual");
+            app.MapEventStream("/files/{name}.{ext?}", "Files");
             app.MapEventStreams("/events");
             app.MapPost("/messages", (ChatMessage message) => TypedResults.Ok(message));
             app.MapOpenApi();
@@ -255,6 +256,10 @@ public sealed class DescriptionTests
             Item(paths.GetProperty("/pages/{page}/{sort}").GetProperty("get")).GetRawText(),
             Item(shortest).GetRawText());
         Assert.False(paths.TryGetProperty("/rooms", out _));
+
+        // {name}.{ext?}: the period goes with the extension.
+        Assert.Equal(["name", "ext"], PathParameters("/files/{name}.{ext}"));
+        Assert.Equal(["name"], PathParameters("/files/{name}"));
     }
 
     [Fact]
@@ -301,6 +306,7 @@ public sealed class DescriptionTests
             });
             app.UseRouting();
             app.MapChatEvents();
+            app.MapGroup("/api").MapEventStreams("/events");
             app.MapAsyncApiDocument();
         });
         var document = await GetJsonAsync(host, "/chat/asyncapi.json");
@@ -308,7 +314,7 @@ public sealed class DescriptionTests
         var server = document.GetProperty("servers").GetProperty("app");
         Assert.Equal("https", server.GetProperty("protocol").GetString());
         Assert.Equal("/chat", server.GetProperty("pathname").GetString());
-        Assert.False(document.GetProperty("channels").TryGetProperty("multiplexed", out _));
+        Assert.Equal("/api/events", document.GetProperty("channels").GetProperty("multiplexed").GetProperty("address").GetString());
         Assert.Equal("/rooms/{room}/events", document.GetProperty("channels").GetProperty("Chat").GetProperty("address").GetString());
     }
 }
