@@ -133,7 +133,17 @@ describe("samples/Chat: one event-stream connection per browser", { timeout: 12 
       await eachTab(async (tab, i) => {
         const room = roomOf(i + 1);
         const expected = range(0, 7).filter((j) => roomOf(j + 1) === room).map((j) => `back ${j} in ${room}`);
-        await until(() => messageTexts(tab).then((texts) => expected.every((text) => texts.includes(text))), `the switched tabs' messages in tab ${i}`);
+        await until(() => messageTexts(tab).then((texts) => expected.every((text) => texts.includes(text))), `the switched tabs' messages in tab ${i}`)
+          .catch(async (error) => {
+            const roomEvents = (await received(tab)).filter((event) => event.stream === "room").map((event) => `${event.type}@${event.id}`);
+            const last = await Promise.all(requests.slice(-3).map(async (request) => {
+              const query = new URL(request.url).searchParams.getAll("s").map((path) => path.replace("/api/rooms/", "").replace("/events", ""));
+              return `${query.join("+")} from ${await request.lastEventId} ${request.outcome}`;
+            }));
+            const leaderEvents = (await received(tabs[0])).filter((event) => event.stream === "room").slice(-6).map((event) => `${event.type}@${event.id}`);
+            error.message += `; expected ${JSON.stringify(expected)}, shown ${JSON.stringify(await messageTexts(tab))}, room events ${roomEvents.join(" ")}, room stream ${JSON.stringify(await connection(tab, "room"))}; the last requests: ${last.join("; ")}; the leading tab's last room events: ${leaderEvents.join(" ")}`;
+            throw error;
+          });
         assert.ok(!(await messageTexts(tab)).some((text) => text.startsWith("hello fresh")), `tab ${i} still shows a room it left`);
       });
       step("switched rooms");

@@ -29,7 +29,7 @@ export interface Upstream {
 
 /** What a multiplexed connection tells about its subscriptions, each named by its path. */
 export interface MultiplexListener {
-  /** The request that carries `paths` is open, or connecting again. */
+  /** The request that carries `paths` is open, or connecting again (`connecting` also for paths it stopped carrying). */
   state(state: "connecting" | "open", paths: readonly string[]): void;
   /** A subscription's part of the hello, with the cursor entry it starts from. */
   hello(path: string, hello: StreamHello, from: string): void;
@@ -89,8 +89,9 @@ export class MultiplexedConnection {
   }
 
   /**
-   * A subscriber reports that it has only reached `position` on `path`: if that is before what the current request
-   * resumed from, reconnect from there (the others drop what they already have).
+   * A new subscriber of `path` has only reached `position`: if the connection is already past it (or cannot say
+   * where it is yet), reconnect from there, so that the newcomer gets what it missed (the others drop what they
+   * already have).
    */
   rewind(path: string, position: string): void {
     if (position === "" || this.closed) {
@@ -103,7 +104,11 @@ export class MultiplexedConnection {
       if (own === undefined || compareIds(position, own) < 0) {
         this.positions.set(path, position);
       }
-    } else if (started !== "" && compareIds(position, started) < 0) {
+      return;
+    }
+    // Where the request is: the last id it delivered, else (before its hello) where it started.
+    const current = own ?? started;
+    if (current === "" || compareIds(position, current) < 0) {
       this.positions.set(path, position);
       this.connection?.reconnect();
     }
@@ -129,6 +134,7 @@ export class MultiplexedConnection {
     if (paths.length === 0) {
       this.connection?.stop();
       this.connection = undefined;
+      this.drop(this.current);
       this.current = [];
       return;
     }
@@ -169,11 +175,25 @@ export class MultiplexedConnection {
     const wanted = this.wanted();
     const paths = [...wanted.keys()];
     this.refused = new Set();
-    const cursor = paths.map((path) => this.positions.get(path) ?? wanted.get(path) ?? "");
+    // A path the last request carried resumes from where it got (or, before its hello, from where it started); a
+    // new one from the lowest position its subscribers reported.
+    const cursor = paths.map((path) => {
+      const own = this.positions.get(path);
+      const started = this.startedFrom.get(path);
+      return started !== undefined ? (own ?? started) : lowest(own ?? "", wanted.get(path) ?? "");
+    });
+    this.drop(this.current.filter((path) => !wanted.has(path)));
     this.current = paths;
     this.startedFrom = new Map(paths.map((path, i) => [path, cursor[i] ?? ""]));
     const query = paths.map((path) => `s=${encodeURIComponent(path)}`).join("&");
     return { url: appendQuery(this.url, query), lastEventId: formatCursor(cursor) };
+  }
+
+  /** Paths the connection no longer carries: whoever relied on where it was on them must not any more. */
+  private drop(paths: readonly string[]): void {
+    if (paths.length > 0) {
+      this.listener.state("connecting", paths);
+    }
   }
 
   private dispatch(event: ServerSentEvent, connection: Connection): void {
@@ -267,7 +287,11 @@ export class SharedSubscription implements Transport {
   private dedicated: DedicatedTransport | undefined;
   /** The last id delivered to this client: a relayed or replayed event at or before it is a duplicate. */
   private delivered: string;
-  private behind = false;
+  /**
+   * Until a hello says where the connection is for this client, what it carries is not known to follow on from
+   * `delivered`: take nothing.
+   */
+  private behind = true;
 
   constructor(path: string, url: string, settings: ConnectionSettings, sink: StreamSink, lastEventId: string) {
     this.path = path;
@@ -294,8 +318,8 @@ export class SharedSubscription implements Transport {
     if (this.delivered === "") {
       this.delivered = from;
     }
-    // A connection that resumes after where this client is would skip what lies between: wait for the one that
-    // goes back for it (the leader's answer to this tab's position), and take nothing meanwhile.
+    // A connection that is past where this client is would skip what lies between: wait for the one that goes
+    // back for it (asked for when the client joined), and take nothing meanwhile.
     this.behind = from !== "" && compareIds(from, this.delivered) > 0;
     this.sink.hello(hello);
   }
@@ -352,8 +376,11 @@ export class LocalHub implements MultiplexListener {
   private readonly entries = new Map<string, Set<SharedSubscription>>();
   private readonly onEmpty: () => void;
   private upstream: Upstream | undefined;
-  /** The hello of each path whose request is open and has said it: a client that joins such a path opens at once. */
-  private readonly hellos = new Map<string, StreamHello>();
+  /**
+   * Each path the connection carries and has said hello for (for this page or, across tabs, another), with where it
+   * is on it: a client that joins such a path opens at once, from there.
+   */
+  private readonly carried = new Map<string, { readonly hello: StreamHello; at: string }>();
 
   constructor(onEmpty: () => void) {
     this.onEmpty = onEmpty;
@@ -382,27 +409,32 @@ export class LocalHub implements MultiplexListener {
     return wanted;
   }
 
+  /** Where the connection is on `path`, with its hello, if it carries the path and has said hello for it. */
+  position(path: string): { readonly hello: StreamHello; readonly at: string } | undefined {
+    return this.carried.get(path);
+  }
+
   add(subscription: SharedSubscription): void {
-    let subscriptions = this.entries.get(subscription.path);
+    const path = subscription.path;
+    let subscriptions = this.entries.get(path);
     if (subscriptions === undefined) {
       subscriptions = new Set();
-      this.entries.set(subscription.path, subscriptions);
+      this.entries.set(path, subscriptions);
     }
     subscriptions.add(subscription);
-    if (subscriptions.size > 1 && subscription.lastEventId !== "") {
-      this.upstream?.rewind(subscription.path, subscription.lastEventId);
+    if (subscription.lastEventId !== "") {
+      this.upstream?.rewind(path, subscription.lastEventId);
     }
-    // A path the connection already carries needs no reconnect: the newcomer opens at once (in a microtask, as a
-    // connection would, so that listeners added right after its construction see it).
-    if (subscriptions.size > 1) {
-      queueMicrotask(() => {
-        const hello = this.hellos.get(subscription.path);
-        if (hello !== undefined && this.entries.get(subscription.path)?.has(subscription) === true) {
-          subscription.state("open");
-          subscription.hello(hello, "");
-        }
-      });
-    }
+    // A path the connection already carries, for this page or another tab, needs no new request: the newcomer opens
+    // at once from where the connection is (in a microtask, as a connection would, so that listeners added right
+    // after its construction see it); if that is past the newcomer, it waits for the rewound request's hello.
+    queueMicrotask(() => {
+      const carried = this.carried.get(path);
+      if (carried !== undefined && this.entries.get(path)?.has(subscription) === true) {
+        subscription.state("open");
+        subscription.hello(carried.hello, carried.at);
+      }
+    });
     this.upstream?.changed();
   }
 
@@ -413,7 +445,6 @@ export class LocalHub implements MultiplexListener {
     }
     if (subscriptions.size === 0) {
       this.entries.delete(subscription.path);
-      this.hellos.delete(subscription.path);
     }
     this.upstream?.changed();
     if (this.entries.size === 0) {
@@ -425,34 +456,42 @@ export class LocalHub implements MultiplexListener {
 
   /** The request that carries `paths` (every path of the page, if not given) is open, or connecting again. */
   state(state: "connecting" | "open", paths?: readonly string[]): void {
-    for (const path of paths ?? [...this.entries.keys()]) {
+    for (const path of paths ?? [...new Set([...this.entries.keys(), ...this.carried.keys()])]) {
       if (state === "connecting") {
-        this.hellos.delete(path);
+        this.carried.delete(path);
       }
       this.each(path, (subscription) => subscription.state(state));
     }
   }
 
   hello(path: string, hello: StreamHello, from: string): void {
-    this.hellos.set(path, hello);
+    this.carried.set(path, { hello, at: from });
     this.each(path, (subscription) => subscription.hello(hello, from));
   }
 
   event(path: string, event: ServerSentEvent): void {
+    const carried = this.carried.get(path);
+    if (carried !== undefined && event.lastEventId !== "") {
+      carried.at = event.lastEventId;
+    }
     this.each(path, (subscription) => subscription.event(event));
   }
 
   reset(path: string, reset: StreamReset): void {
+    const carried = this.carried.get(path);
+    if (carried !== undefined) {
+      carried.at = reset.latestEventId;
+    }
     this.each(path, (subscription) => subscription.reset(reset));
   }
 
   ended(path: string, info: StreamClose): void {
+    this.carried.delete(path);
     const subscriptions = this.entries.get(path);
     if (subscriptions === undefined) {
       return;
     }
     this.entries.delete(path);
-    this.hellos.delete(path);
     subscriptions.forEach((subscription) => subscription.ended(info));
     this.upstream?.changed();
     if (this.entries.size === 0) {
@@ -485,6 +524,11 @@ export class LocalHub implements MultiplexListener {
       }
     }
   }
+}
+
+/** The earlier of two positions, `""` (none) counting as later than any. */
+function lowest(a: string, b: string): string {
+  return a === "" ? b : b === "" || compareIds(a, b) <= 0 ? a : b;
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

@@ -85,11 +85,10 @@ export class SplitConnection {
       part.paths.add(path);
     }
     for (const part of [...this.parts]) {
+      // An emptied request stops on its update (it wants nothing), saying which paths it no longer carries.
+      part.connection.update();
       if (part.paths.size === 0 && this.parts.length > 1) {
-        part.connection.close();
         this.parts.splice(this.parts.indexOf(part), 1);
-      } else {
-        part.connection.update();
       }
     }
   }

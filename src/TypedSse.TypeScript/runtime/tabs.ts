@@ -60,6 +60,7 @@ type WireClose = { readonly reason: StreamClose["reason"]; readonly status?: num
 type TabMessage =
   | { readonly t: "leader"; readonly from: string }
   | { readonly t: "subs"; readonly from: string; readonly subs: readonly (readonly [string, string])[] }
+  | { readonly t: "rewind"; readonly path: string; readonly position: string }
   | { readonly t: "bye"; readonly from: string }
   | { readonly t: "state"; readonly state: "connecting" | "open"; readonly paths?: readonly string[] }
   | { readonly t: "hello"; readonly path: string; readonly hello: StreamHello; readonly from: string }
@@ -136,8 +137,6 @@ class TabLink implements Upstream {
   /** While this tab leads: its connection, what the other tabs want, and what they were last told. */
   private connection: SplitConnection | undefined;
   private readonly followers = new Map<string, Map<string, string>>();
-  /** The hello of each path whose request is open and has said it, for the tabs that join it later. */
-  private readonly hellos = new Map<string, { readonly hello: StreamHello; readonly from: string }>();
   /** The followers heard from since the last roll call: one that stays silent through a whole round has crashed. */
   private heard = new Set<string>();
   private rollCall: unknown;
@@ -172,7 +171,11 @@ class TabLink implements Upstream {
   }
 
   rewind(path: string, position: string): void {
-    this.connection?.rewind(path, position);
+    if (this.connection !== undefined) {
+      this.connection.rewind(path, position);
+    } else {
+      this.post({ t: "rewind", path, position });
+    }
   }
 
   close(): void {
@@ -247,14 +250,10 @@ class TabLink implements Upstream {
   private leaderListener(): MultiplexListener {
     return {
       state: (state, paths) => {
-        if (state === "connecting") {
-          paths.forEach((path) => this.hellos.delete(path));
-        }
         this.hub.state(state, paths);
         this.post({ t: "state", state, paths });
       },
       hello: (path, hello, from) => {
-        this.hellos.set(path, { hello, from });
         this.hub.hello(path, hello, from);
         this.post({ t: "hello", path, hello, from });
       },
@@ -294,21 +293,33 @@ class TabLink implements Upstream {
       case "subs":
         if (connection !== undefined) {
           const subs = new Map(message.subs);
+          const before = this.followers.get(message.from);
           this.followers.set(message.from, subs);
           this.heard.add(message.from);
+          // A path new to that tab may start before where the connection is: go back for it. (A path it had is
+          // only as far behind as what is still on its way to it.)
           for (const [path, position] of subs) {
-            connection.rewind(path, position);
+            if (before?.has(path) !== true) {
+              connection.rewind(path, position);
+            }
           }
           connection.update();
-          // A path the connection already carries opens in the new tab at once.
-          const open = [...subs.keys()].filter((path) => this.hellos.has(path));
+          // A path the connection already carries opens in that tab at once, from where the connection is (the tab
+          // has heard every event up to there before this hello).
+          const open = [...subs.keys()].flatMap((path) => {
+            const carried = this.hub.position(path);
+            return carried === undefined ? [] : [{ path, ...carried }];
+          });
           if (open.length > 0) {
-            this.post({ t: "state", state: "open", paths: open });
-            for (const path of open) {
-              this.post({ t: "hello", path, hello: this.hellos.get(path)!.hello, from: "" });
+            this.post({ t: "state", state: "open", paths: open.map((entry) => entry.path) });
+            for (const { path, hello, at } of open) {
+              this.post({ t: "hello", path, hello, from: at });
             }
           }
         }
+        return;
+      case "rewind":
+        connection?.rewind(message.path, message.position);
         return;
       case "bye":
         if (connection !== undefined && this.followers.delete(message.from)) {

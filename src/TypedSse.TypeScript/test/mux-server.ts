@@ -95,6 +95,16 @@ export class FakeMuxServer {
     return id;
   }
 
+  /** The newest id of `path`'s stream (`""` while it has none): where a snapshot taken now stands. */
+  newest(path: string): string {
+    return this.history.get(path)?.at(-1)?.id ?? "";
+  }
+
+  /** The texts published to `path` after `id`, in order. */
+  after(path: string, id: string): string[] {
+    return (this.history.get(path) ?? []).filter((event) => id === "" || BigInt(event.id) > BigInt(id)).map((event) => event.text);
+  }
+
   /** The requests whose client is still there. */
   get open(): MuxStream[] {
     return [...this.live];

@@ -214,7 +214,7 @@ class Recorder implements StreamSink {
 const A = "/rooms/a/events";
 const B = "/rooms/b/events";
 
-async function setup(t: TestContext, clock?: Clock): Promise<{ mux: FakeMuxServer; origin: FakeOrigin; subscribe: (tab: FakeTab, path: string) => { recorder: Recorder; transport: Transport } }> {
+async function setup(t: TestContext, clock?: Clock): Promise<{ mux: FakeMuxServer; origin: FakeOrigin; subscribe: (tab: FakeTab, path: string, lastEventId?: string) => { recorder: Recorder; transport: Transport } }> {
   const mux = await FakeMuxServer.start();
   const origin = new FakeOrigin();
   const transports: Transport[] = [];
@@ -225,10 +225,10 @@ async function setup(t: TestContext, clock?: Clock): Promise<{ mux: FakeMuxServe
   return {
     mux,
     origin,
-    subscribe: (tab, path) => {
+    subscribe: (tab, path, lastEventId = "") => {
       const recorder = new Recorder();
       const settings = connectionSettings({ fetch: tab.fetch, retryDelayMs: 10, maxRetryDelayMs: 20, ...(clock !== undefined ? { clock } : {}) });
-      const transport = tab.hubs.subscribe(mux.server.url(path), { url: mux.server.url("/events"), path }, settings, recorder, "");
+      const transport = tab.hubs.subscribe(mux.server.url(path), { url: mux.server.url("/events"), path }, settings, recorder, lastEventId);
       transports.push(transport);
       return { recorder, transport };
     },
@@ -261,6 +261,150 @@ describe("tabs sharing one connection", () => {
     assert.deepEqual(secondA.posts, firstA.posts, "the same ids in every tab");
     assert.equal(secondB.hellos.at(-1)?.connectionId.startsWith("mux-"), true, "a follower gets its subscription's hello");
     assert.equal(mux.open.length, 1);
+  });
+
+  it("the leading tab's client opens at once on a stream the connection already carries for another tab", async (t) => {
+    const { mux, origin, subscribe } = await setup(t);
+    const leader = origin.tab("leader");
+    const follower = origin.tab("follower");
+    subscribe(leader, B);
+    await until(() => mux.open.length === 1, "the leader's connection");
+    const followerA = subscribe(follower, A).recorder;
+    await until(() => mux.open[0]?.paths.length === 2 && followerA.states.includes("open"), "the follower's stream on the connection");
+
+    const leaderA = subscribe(leader, A).recorder;
+    await until(() => leaderA.states.includes("open") && leaderA.hellos.length === 1, "the leader's client on the carried stream");
+    mux.publish(A, "a1");
+    await until(() => leaderA.posts.length === 1 && followerA.posts.length === 1, "the post in both tabs");
+    assert.deepEqual(leaderA.texts, ["a1"]);
+    assert.deepEqual(followerA.texts, ["a1"]);
+  });
+
+  const joins = [
+    { first: "leader", late: "leader", where: "the leading tab" },
+    { first: "leader", late: "follower", where: "another tab" },
+    { first: "follower", late: "follower", where: "another tab that already reads it" },
+  ] as const;
+  for (const { first: firstTab, late: lateTab, where } of joins) {
+    it(`a client that joins a carried stream behind where it is, in ${where}, gets what it missed: nothing lost, nothing twice`, async (t) => {
+      const { mux, origin, subscribe } = await setup(t);
+      const tabs = { leader: origin.tab("leader"), follower: origin.tab("follower") };
+      subscribe(tabs.leader, B);
+      await until(() => mux.open.length === 1, "the leading tab's connection");
+      const first = subscribe(tabs[firstTab], A).recorder;
+      await until(() => first.states.includes("open"), "the first client");
+      const a1 = mux.publish(A, "a1");
+      mux.publish(A, "a2");
+      mux.publish(A, "a3");
+      await until(() => first.posts.length === 3, "the first posts");
+      await settle(); // the follower's page has heard them too
+
+      // A client whose snapshot was taken at a1: it needs a2 and a3, which the connection has passed.
+      const late = subscribe(tabs[lateTab], A, a1).recorder;
+      await until(() => late.texts.length === 2, "what the late client missed");
+      mux.publish(A, "a4");
+      await until(() => late.texts.length === 3 && first.texts.length === 4, "the next post in both");
+      await settle();
+      assert.deepEqual(late.texts, ["a2", "a3", "a4"]);
+      assert.deepEqual(first.texts, ["a1", "a2", "a3", "a4"], "the first client gets nothing twice");
+    });
+  }
+
+  it("a tab that joins a stream ahead of the request that just started for it does not move the request past the others", async (t) => {
+    const { mux, origin, subscribe } = await setup(t);
+    const leader = origin.tab("leader");
+    const follower = origin.tab("follower");
+    subscribe(leader, B);
+    subscribe(follower, B);
+    await until(() => mux.open.length === 1 && mux.open[0]?.paths.length === 1, "the shared connection");
+    const a1 = mux.publish(A, "a1");
+    const a2 = mux.publish(A, "a2");
+    await settle();
+
+    // The leading tab's request for A starts from a1; before its hello, the other tab reports a2.
+    const leaderA = subscribe(leader, A, a1).recorder;
+    const followerA = subscribe(follower, A, a2).recorder;
+    await until(() => leaderA.texts.length === 1 && followerA.states.includes("open"), "a2 in the leading tab");
+    mux.publish(A, "a3");
+    await until(() => leaderA.texts.length === 2 && followerA.texts.length === 1, "a3 in both tabs");
+    await settle();
+    assert.deepEqual(leaderA.texts, ["a2", "a3"]);
+    assert.deepEqual(followerA.texts, ["a3"]);
+  });
+
+  it("a stream the connection stopped carrying is not taken for carried: a tab that rejoins it behind waits for what it missed", async (t) => {
+    const { mux, origin, subscribe } = await setup(t);
+    const leader = origin.tab("leader");
+    const follower = origin.tab("follower");
+    subscribe(leader, B);
+    subscribe(follower, B);
+    const before = subscribe(leader, A);
+    await until(() => mux.open[0]?.paths.length === 2 && before.recorder.states.includes("open"), "A on the connection");
+    const a1 = mux.publish(A, "a1");
+    await until(() => before.recorder.posts.length === 1, "a1");
+    before.transport.close();
+    await until(() => mux.open.length === 1 && mux.open[0]?.paths.length === 1, "the connection without A");
+    await settle();
+    mux.publish(A, "a2");
+    const a3 = mux.publish(A, "a3");
+
+    // The leading tab rejoins A from a3; the other tab from a1, but the leader hears of it only later.
+    const leaderA = subscribe(leader, A, a3).recorder;
+    await until(() => mux.open.length === 1 && mux.open[0]?.paths.length === 2 && leaderA.hellos.length > 0, "A on the connection again");
+    await settle();
+    leader.pause();
+    const followerA = subscribe(follower, A, a1).recorder;
+    await settle();
+    mux.publish(A, "a4");
+    await until(() => leaderA.posts.length === 1, "a4 in the leading tab");
+    await settle();
+    leader.resume();
+    await until(() => followerA.texts.length >= 3, "what the other tab missed");
+    await settle();
+    assert.deepEqual(followerA.texts, ["a2", "a3", "a4"]);
+    assert.deepEqual(leaderA.texts, ["a4"]);
+  });
+
+  it("tabs that switch between streams at once, each joining at a snapshot's position during a steady publish, each get exactly what came after it", async (t) => {
+    const { mux, origin, subscribe } = await setup(t);
+    const tabs = ["leader", "second", "third", "fourth"].map((name) => origin.tab(name));
+    const paths = ["/rooms/w/events", "/rooms/x/events", "/rooms/y/events", "/rooms/z/events"];
+    paths.forEach((path) => mux.publish(path, `before ${path}`)); // every snapshot has a position
+    let publishing = true;
+    let published = 0;
+    void (async () => {
+      while (publishing) {
+        mux.publish(paths[published % paths.length]!, `p${++published}`);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    })();
+    // A fixed schedule of switches (no randomness, so that a failure repeats): every tab, in each round, leaves its
+    // stream for another that other tabs join or leave in the same round.
+    const current: ({ path: string; from: string; recorder: Recorder; transport: Transport } | undefined)[] = tabs.map(() => undefined);
+    const finished: { path: string; from: string; recorder: Recorder }[] = [];
+    for (let round = 0; round < 12; round++) {
+      // As a page does: leave, take a snapshot, and join from its position once the snapshot is in (later, while
+      // events go on).
+      await Promise.all(tabs.map(async (tab, i) => {
+        current[i]?.transport.close();
+        const path = paths[(i * (round + 1) + round) % paths.length]!;
+        const from = mux.newest(path);
+        await settle(((i + round) % 4) * 3);
+        current[i] = { path, from, ...subscribe(tab, path, from) };
+      }));
+      await until(() => current.every((client) => client?.recorder.states.includes("open") === true), `round ${round}'s clients to open`);
+      await until(() => current.every((client) => (client?.recorder.posts.length ?? 0) >= 2), `round ${round}'s clients to receive`);
+      finished.push(...current.map((client) => client!));
+    }
+    publishing = false;
+    await settle(20);
+    for (const { path, from, recorder } of finished) {
+      const expected = mux.after(path, from);
+      assert.deepEqual(recorder.texts, expected.slice(0, recorder.texts.length), `a client of ${path} from ${from}: in order, nothing lost or twice`);
+    }
+    for (const client of current) {
+      await until(() => client!.recorder.texts.length === mux.after(client!.path, client!.from).length, `every post of ${client!.path} in the last round`);
+    }
   });
 
   it("when the leading tab crashes, another takes over from every tab's position: nothing lost, nothing twice", async (t) => {
