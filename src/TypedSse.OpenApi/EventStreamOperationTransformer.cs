@@ -141,7 +141,7 @@ internal sealed class EventStreamOperationTransformer : IOpenApiOperationTransfo
                 In = ParameterLocation.Path,
                 Required = true,
                 Description = "A route value: connections with the same route values hear the same events."
-                    + (parameter.IsOptional || parameter.IsCatchAll || parameter.Default is not null ? " The stream is also at the path without it." : string.Empty),
+                    + (RouteVariants.IsOmittable(parameter) ? " The stream is also at the path without it." : string.Empty),
                 Schema = RouteValueSchema(constraints),
             });
         }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.OpenApi;
 
@@ -24,7 +25,7 @@ internal sealed record RouteVariants(IReadOnlyList<RouteVariant> Variants)
         for (var i = segments.Count - 1; i >= 0; i--)
         {
             var parts = segments[i].Parts;
-            if (parts is [RoutePatternParameterPart single] && (single.IsOptional || single.IsCatchAll || single.Default is not null))
+            if (parts is [RoutePatternParameterPart single] && IsOmittable(single))
             {
                 omitted.Insert(0, single);
                 variants.Add(new RouteVariant(segments.Count - i, null, [.. omitted]));
@@ -43,6 +44,10 @@ internal sealed record RouteVariants(IReadOnlyList<RouteVariant> Variants)
 
         return new RouteVariants(variants);
     }
+
+    /// <summary>A URL may leave the parameter out: it is optional, a catch-all, or has a default.</summary>
+    public static bool IsOmittable(RoutePatternParameterPart parameter) =>
+        parameter.IsOptional || parameter.IsCatchAll || parameter.Default is not null;
 
     /// <summary>
     /// Adds each variant's path to the document beside the stream's own, unless the document has that path already
@@ -107,7 +112,7 @@ internal sealed record RouteVariants(IReadOnlyList<RouteVariant> Variants)
     }));
 
     // Paths that differ only in their parameters' names are the same path to OpenAPI.
-    private static string Templated(string path) => System.Text.RegularExpressions.Regex.Replace(path, "{[^}]*}", "{}");
+    private static string Templated(string path) => Regex.Replace(path, "{[^}]*}", "{}");
 }
 
 /// <summary>A shorter path: the stream's own less its last <paramref name="Trimmed"/> segments, then <paramref name="LastSegment"/> if any.</summary>

@@ -22,24 +22,28 @@ internal sealed class ServedAsyncApiDocument(string built)
     public byte[] For(HttpRequest request, EndpointDataSource endpoints)
     {
         var document = _built.DeepClone().AsObject();
-        var server = new JsonObject
+        if (request.Host.HasValue)
         {
-            ["host"] = request.Host.Value,
-            ["protocol"] = request.IsHttps ? "https" : "http",
-            ["description"] = "The app that served this document, as the request reached it.",
-        };
-        if (request.PathBase.HasValue)
-        {
-            server["pathname"] = request.PathBase.Value;
+            var server = new JsonObject
+            {
+                ["host"] = request.Host.Value,
+                ["protocol"] = request.IsHttps ? "https" : "http",
+                ["description"] = "The app that served this document, as the request reached it.",
+            };
+            if (request.PathBase.HasValue)
+            {
+                server["pathname"] = request.PathBase.Value;
+            }
+
+            document["servers"] = new JsonObject { ["app"] = server };
         }
 
-        document["servers"] = new JsonObject { ["app"] = server };
+        var streams = endpoints.Endpoints.Select(static e => e.Metadata.GetMetadata<EventStreamEndpointMetadata>())
+            .Where(static m => m is { Kind: EventStreamEndpointKind.Stream })
+            .Select(static m => m!.StreamName)
+            .ToHashSet(StringComparer.Ordinal);
         foreach (var multiplexed in endpoints.Endpoints.OfType<RouteEndpoint>().Where(static e => e.Metadata.GetMetadata<EventStreamEndpointMetadata>()?.Kind == EventStreamEndpointKind.Multiplexed))
         {
-            var streams = endpoints.Endpoints.Select(static e => e.Metadata.GetMetadata<EventStreamEndpointMetadata>())
-                .Where(static m => m is { Kind: EventStreamEndpointKind.Stream })
-                .Select(static m => m!.StreamName)
-                .ToHashSet(StringComparer.Ordinal);
             AddMultiplexedChannel(document, "/" + (multiplexed.RoutePattern.RawText ?? string.Empty).TrimStart('/'), streams);
         }
 
@@ -72,7 +76,7 @@ internal sealed class ServedAsyncApiDocument(string built)
             PayloadOf(components, "typedsse.reset")));
         Add("typedsse.refused", Message("<i>:typedsse:refused", "Refused", "Subscription i was refused, with the status its own endpoint would have answered; nothing of it is sent.",
             Properties(("path", new JsonObject { ["type"] = "string" }), ("status", new JsonObject { ["type"] = "integer", ["minimum"] = 0 }))));
-        foreach (var (key, channel) in channels.ToList())
+        foreach (var (_, channel) in channels.ToList())
         {
             if (channel is not JsonObject stream || !streams.Contains(stream["title"]?.GetValue<string>()) || stream["messages"] is not JsonObject own)
             {
