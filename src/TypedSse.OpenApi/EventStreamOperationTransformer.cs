@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
@@ -37,13 +36,13 @@ internal sealed class EventStreamOperationTransformer : IOpenApiOperationTransfo
                 item = await EventItems.MultiplexedAsync(StreamDescriptions(context.ApplicationServices), payloads).ConfigureAwait(false);
                 break;
             case EventStreamEndpointKind.Stream when metadata.OfType<EventStreamDescription>().LastOrDefault() is { } description:
-                AddRouteParameters(operation.Parameters, endpoint.Pattern);
+                AddRouteParameters(operation, endpoint.Pattern);
                 AddResumeParameters(operation.Parameters, "The last event id the client saw: the stream replays what came after it, or says typedsse:reset.");
                 item = await EventItems.StreamAsync(description, payloads).ConfigureAwait(false);
                 break;
             default:
                 // A stream without a contract (MapEventStream by name, or with a handler): its events are not known.
-                AddRouteParameters(operation.Parameters, endpoint.Pattern);
+                AddRouteParameters(operation, endpoint.Pattern);
                 AddResumeParameters(operation.Parameters, "The last event id the client saw.");
                 item = EventItems.Untyped();
                 break;
@@ -71,10 +70,11 @@ internal sealed class EventStreamOperationTransformer : IOpenApiOperationTransfo
             operation.Responses["404"] = new OpenApiResponse { Description = "Every subscription was refused; the JSON body lists each one's status." };
         }
 
-        if (RequiresAuthorization(metadata) || endpoint.Kind == EventStreamEndpointKind.Multiplexed)
+        if (await AuthenticationAsync(endpoint, metadata, context.ApplicationServices).ConfigureAwait(false) is { } authentication)
         {
             operation.Responses["401"] = new OpenApiResponse { Description = "The stream requires an authenticated user." };
             operation.Responses["403"] = new OpenApiResponse { Description = "The user may not open the stream." };
+            Remember(operation, StreamAuthentication.MetadataKey, authentication);
         }
 
         operation.Responses["406"] = new OpenApiResponse { Description = "The Accept header excludes text/event-stream." };
@@ -88,8 +88,33 @@ internal sealed class EventStreamOperationTransformer : IOpenApiOperationTransfo
         Content = new Dictionary<string, OpenApiMediaType> { ["text/plain"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } } },
     };
 
-    private static bool RequiresAuthorization(IList<object> metadata) =>
-        metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any();
+    // The multiplexed endpoint admits anyone; each subscription is authorized as its own stream's endpoint would be.
+    private static async Task<StreamAuthentication?> AuthenticationAsync(EventStreamEndpointMetadata endpoint, IList<object> metadata, IServiceProvider services)
+    {
+        if (endpoint.Kind != EventStreamEndpointKind.Multiplexed)
+        {
+            return StreamAuthentication.IsRequired([.. metadata])
+                ? new StreamAuthentication(await StreamAuthentication.SchemesAsync([.. metadata], services).ConfigureAwait(false), AllowsAnonymous: false)
+                : null;
+        }
+
+        var schemes = new List<string>();
+        foreach (var stream in services.GetRequiredService<EndpointDataSource>().Endpoints)
+        {
+            if (stream.Metadata.GetMetadata<EventStreamEndpointMetadata>() is { Kind: not EventStreamEndpointKind.Multiplexed } && StreamAuthentication.IsRequired(stream.Metadata))
+            {
+                schemes.AddRange(await StreamAuthentication.SchemesAsync(stream.Metadata, services).ConfigureAwait(false));
+            }
+        }
+
+        return new StreamAuthentication([.. schemes.Distinct(StringComparer.Ordinal)], AllowsAnonymous: true);
+    }
+
+    private static void Remember(OpenApiOperation operation, string key, object value)
+    {
+        operation.Metadata ??= new Dictionary<string, object>(StringComparer.Ordinal);
+        operation.Metadata[key] = value;
+    }
 
     private static IEnumerable<EventStreamDescription> StreamDescriptions(IServiceProvider services) =>
         services.GetRequiredService<EndpointDataSource>().Endpoints
@@ -98,8 +123,10 @@ internal sealed class EventStreamOperationTransformer : IOpenApiOperationTransfo
             .DistinctBy(static d => d.StreamName)
             .OrderBy(static d => d.StreamName, StringComparer.Ordinal);
 
-    private static void AddRouteParameters(IList<IOpenApiParameter> parameters, string pattern)
+    private static void AddRouteParameters(OpenApiOperation operation, string pattern)
     {
+        var parameters = operation.Parameters!;
+        Remember(operation, RouteVariants.MetadataKey, RouteVariants.Of(pattern));
         foreach (var parameter in RoutePatternFactory.Parse(pattern).Parameters)
         {
             if (parameters.Any(p => p.In == ParameterLocation.Path && p.Name == parameter.Name))
@@ -114,7 +141,7 @@ internal sealed class EventStreamOperationTransformer : IOpenApiOperationTransfo
                 In = ParameterLocation.Path,
                 Required = true,
                 Description = "A route value: connections with the same route values hear the same events."
-                    + (parameter.IsOptional || parameter.IsCatchAll || parameter.Default is not null ? " The route may leave it out." : string.Empty),
+                    + (RouteVariants.IsOmittable(parameter) ? " The stream is also at the path without it." : string.Empty),
                 Schema = RouteValueSchema(constraints),
             });
         }

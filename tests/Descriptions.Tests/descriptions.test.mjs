@@ -54,6 +54,13 @@ test("the OpenAPI document validates and describes every stream with its events"
   }
   assert.deepEqual(document.paths["/api/rooms/{room}/events"].get.parameters.find((p) => p.in === "path")?.name, "room");
   assert.ok(document.paths["/api/me/events"].get.responses["401"], "the inbox requires sign-in");
+  // It says how: the sample's sign-in cookie, a security scheme declared from the app's cookie authentication.
+  assert.deepEqual(document.paths["/api/me/events"].get.security, [{ Cookies: [] }]);
+  assert.equal(document.paths["/api/lobby/events"].get.security, undefined);
+  const cookie = document.components.securitySchemes.Cookies;
+  assert.deepEqual([cookie.type, cookie.in], ["apiKey", "cookie"]);
+  const signedIn = await signIn("ada");
+  assert.equal(signedIn.split("=")[0], cookie.name, "the scheme names the cookie that signing in sets");
 
   // The payload is the component schema the rest of the document uses for ChatMessage.
   const posted = itemOf(document.paths["/api/rooms/{room}/events"].get).oneOf.find((c) => c.properties.event.const === "messagePosted");
@@ -63,6 +70,8 @@ test("the OpenAPI document validates and describes every stream with its events"
   const multiplexed = document.paths["/api/events"]?.get;
   assert.ok(multiplexed, "the multiplexed endpoint is described");
   assert.equal(multiplexed.parameters.find((p) => p.name === "s")?.required, true);
+  // Anyone may connect; a subscription to the inbox needs the cookie.
+  assert.deepEqual(multiplexed.security, [{}, { Cookies: [] }]);
   const patterns = eventsOf(itemOf(multiplexed));
   for (const stream of Object.values(STREAMS)) {
     for (const event of stream.events) {
@@ -71,9 +80,22 @@ test("the OpenAPI document validates and describes every stream with its events"
   }
 });
 
-test("the AsyncAPI document validates, is the file the build wrote, and describes every event", async () => {
+// What the app adds to the file the build wrote when it serves it: its server, and the multiplexed endpoint.
+function withoutWhatTheAppAdds(document) {
+  const built = structuredClone(document);
+  delete built.servers;
+  delete built.channels.multiplexed;
+  delete built.operations.streamMultiplexed;
+  for (const key of Object.keys(built.components.messages).filter((k) => k.startsWith("multiplexed."))) {
+    delete built.components.messages[key];
+  }
+  return built;
+}
+
+test("the AsyncAPI document validates, is the file the build wrote with the app's server and multiplexed endpoint, and describes every event", async () => {
   const document = await getJson("/api/asyncapi.json");
-  assert.deepEqual(document, JSON.parse(readFileSync(written, "utf8")));
+  assert.deepEqual(withoutWhatTheAppAdds(document), JSON.parse(readFileSync(written, "utf8")));
+  assert.deepEqual(document.servers, { app: { host: new URL(app.url).host, protocol: "http", description: document.servers.app.description } });
 
   const { document: parsed, diagnostics } = await new Parser().parse(JSON.stringify(document));
   const errors = diagnostics.filter((d) => d.severity === 0);
@@ -92,6 +114,15 @@ test("the AsyncAPI document validates, is the file the build wrote, and describe
   }
   assert.deepEqual(parsed.channels().get("Room").parameters().all().map((p) => p.id()), ["room"]);
   assert.equal(parsed.operations().all().every((o) => o.action() === "send"), true);
+
+  // The multiplexed endpoint, as the OpenAPI document describes it: each stream's events after the subscription's index.
+  const multiplexed = parsed.channels().get("multiplexed");
+  assert.equal(multiplexed.address(), "/api/events");
+  const names = multiplexed.messages().all().map((m) => m.name());
+  assert.deepEqual(names.slice(0, 4), ["typedsse:hello", "typedsse:close", "<i>:typedsse:reset", "<i>:typedsse:refused"]);
+  assert.deepEqual(names.slice(4).sort(), Object.values(STREAMS).flatMap((s) => s.events.map((e) => `<i>:${e}`)).sort());
+  const query = parsed.operations().get("streamMultiplexed").bindings().get("http").value().query;
+  assert.deepEqual(query.required, ["s"]);
 });
 
 test("real events of every kind validate against their AsyncAPI payload schemas", async () => {
@@ -104,6 +135,7 @@ test("real events of every kind validate against their AsyncAPI payload schemas"
   ajv.addFormat("double", { type: "number", validate: () => true });
   ajv.addSchema(document, "asyncapi.json");
   const payloadOf = (channel, eventName) => {
+    eventName = channel === "multiplexed" ? eventName.replace(/^\d+:/, "<i>:") : eventName;
     for (const ref of Object.values(document.channels[channel].messages)) {
       const key = ref.$ref.split("/").pop();
       if (document.components.messages[key].name === eventName) {
@@ -135,9 +167,10 @@ test("real events of every kind validate against their AsyncAPI payload schemas"
   for (const event of adaEvents.seen) {
     const [, index, name] = /^(?:(\d+):)?(.*)$/.exec(event.event);
     const channel = index === undefined ? "Room" : channels[Number(index)];
-    const check = payloadOf(channel, name);
     const data = event.data === "" ? "" : JSON.parse(event.data);
-    assert.ok(check(data), `${event.event} ${event.data}: ${ajv.errorsText(check.errors)}`);
+    for (const check of [payloadOf(channel, name), payloadOf("multiplexed", event.event)]) {
+      assert.ok(check(data), `${event.event} ${event.data}: ${ajv.errorsText(check.errors)}`);
+    }
     checked++;
   }
   assert.ok(checked > expected.length);
@@ -145,6 +178,7 @@ test("real events of every kind validate against their AsyncAPI payload schemas"
   // The schemas say no to what a stream never sends.
   assert.equal(payloadOf("Room", "messagePosted")({ id: "1", room: "lobby", author: "ada", text: 5, sentAt: "2026-01-01T00:00:00Z" }), false);
   assert.equal(payloadOf("Room", "memberJoined")({ name: "ada" }), false);
+  assert.equal(payloadOf("multiplexed", "typedsse:hello")({ connectionId: "c", keepAliveMs: 1, retryMs: 1 }), false, "the connection's hello lists the subscriptions");
 });
 
 async function signIn(name) {

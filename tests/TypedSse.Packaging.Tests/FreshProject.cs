@@ -74,6 +74,30 @@ public sealed class FreshProject : IAsyncLifetime
 
     public string PostgreSqlPackage { get; private set; } = "";
 
+    public string OpenApiPackage { get; private set; } = "";
+
+    /// <summary>A web app that describes its streams, with <c>dotnet add package TypedSse.OpenApi</c> and nothing else.</summary>
+    public string DescribedDirectory => Path.Combine(Root, "FreshDescribed");
+
+    public string DescribedAssembly => Path.Combine(DescribedDirectory, "bin", "Release", "net10.0", "FreshDescribed.dll");
+
+    public string DescribedBuildOutput { get; private set; } = "";
+
+    /// <summary>The described app: its streams in the OpenAPI document (Microsoft.AspNetCore.OpenApi's) and in the AsyncAPI one.</summary>
+    public const string DescribedProgram = """
+        using FreshApp;
+
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddTypedSse();
+        builder.Services.AddOpenApi(options => options.AddEventStreams());
+        var app = builder.Build();
+        app.MapChatEvents();
+        app.MapEventStreams("/events");
+        app.MapOpenApi();
+        app.MapAsyncApiDocument();
+        app.Run();
+        """;
+
     public IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>
     {
         ["NUGET_PACKAGES"] = Path.Combine(Root, "nuget-packages"),
@@ -97,6 +121,9 @@ public sealed class FreshProject : IAsyncLifetime
         RuntimePackage = Directory.GetFiles(Feed, "TypedSse.Runtime.*.nupkg").Single();
         ClientPackage = Directory.GetFiles(Feed, "TypedSse.Client.*.nupkg").Single();
         PostgreSqlPackage = Directory.GetFiles(Feed, "TypedSse.PostgreSql.*.nupkg").Single();
+        await DotNet.RunAsync(DotNet.RepositoryRoot, Environment,
+            "pack", "src/TypedSse.OpenApi", "-c", DotNet.Configuration, "--no-build", "-o", Feed, "-nologo");
+        OpenApiPackage = Directory.GetFiles(Feed, "TypedSse.OpenApi.*.nupkg").Single();
 
         await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "Contracts.cs"), Readme.Block("say in `Contracts.cs`:", "csharp"));
         await File.WriteAllTextAsync(Path.Combine(ProjectDirectory, "Program.cs"), Readme.Block("in `Program.cs`:", "csharp"));
@@ -107,6 +134,16 @@ public sealed class FreshProject : IAsyncLifetime
         await File.WriteAllTextAsync(Path.Combine(ConsoleDirectory, "Contracts.cs"), Contract + "\n");
         await File.WriteAllTextAsync(Path.Combine(ConsoleDirectory, "Program.cs"), ConsoleProgram + "\n");
         ConsoleBuildOutput = await DotNet.RunAsync(ConsoleDirectory, Environment, "build", "-c", "Release", "-nologo");
+
+        // Microsoft.AspNetCore.OpenApi comes with TypedSse.OpenApi; its XML comment generator's interceptors need the
+        // InterceptorsNamespaces its build targets set, in the app that compiles them (CS9137 without).
+        await DotNet.RunAsync(Root, Environment, "new", "web", "-o", "FreshDescribed", "--no-restore");
+        await DotNet.RunAsync(DescribedDirectory, Environment, "new", "nugetconfig");
+        await DotNet.RunAsync(DescribedDirectory, Environment, "nuget", "add", "source", Feed, "--name", "typedsse-described", "--configfile", "nuget.config");
+        await DotNet.RunAsync(DescribedDirectory, Environment, "add", "package", "TypedSse.OpenApi", "--version", PackageVersion(OpenApiPackage, "TypedSse.OpenApi"));
+        await File.WriteAllTextAsync(Path.Combine(DescribedDirectory, "Contracts.cs"), Contract + "\n");
+        await File.WriteAllTextAsync(Path.Combine(DescribedDirectory, "Program.cs"), DescribedProgram + "\n");
+        DescribedBuildOutput = await DotNet.RunAsync(DescribedDirectory, Environment, "build", "-c", "Release", "-nologo");
 
         // A page where the README says it goes.
         Directory.CreateDirectory(Path.Combine(ProjectDirectory, "wwwroot"));

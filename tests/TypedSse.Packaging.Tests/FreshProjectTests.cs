@@ -58,10 +58,50 @@ public sealed class FreshProjectTests(FreshProject project, ITestOutputHelper ou
         Assert.Contains("""<dependency id="Npgsql" """, nuspec);
     }
 
+    [Fact]
+    public void The_OpenAPI_package_brings_Microsoft_AspNetCore_OpenApi_with_its_build_targets()
+    {
+        Assert.Contains("lib/net10.0/TypedSse.OpenApi.dll", FreshProject.Entries(project.OpenApiPackage));
+        // With the default (exclude="Build,Analyzers") an app gets the generator but not the targets that enable its interceptors.
+        Assert.Matches("""<dependency id="Microsoft.AspNetCore.OpenApi" version="[^"]+" include="All" />""", FreshProject.Nuspec(project.OpenApiPackage));
+    }
+
+    [Fact]
+    public async Task A_web_project_with_only_the_OpenAPI_package_builds_and_serves_both_descriptions_of_its_streams()
+    {
+        // What the README says to do, which the fixture did.
+        string commands = Readme.Block("then add it alone to the app.", "sh");
+        Assert.Matches(@"(?m)^dotnet pack src/TypedSse.OpenApi -c Release -o ~/typedsse-packages\s", commands);
+        Assert.Matches(@"(?m)^dotnet add package TypedSse.OpenApi\s", commands);
+
+        output.WriteLine(project.DescribedBuildOutput);
+        Assert.Contains("0 Warning(s)", project.DescribedBuildOutput);
+        Assert.Contains("0 Error(s)", project.DescribedBuildOutput);
+        Assert.DoesNotContain("Microsoft.AspNetCore.OpenApi", File.ReadAllText(Path.Combine(project.DescribedDirectory, "FreshDescribed.csproj")));
+
+        await using var app = await App.StartAsync(project, output, project.DescribedDirectory, project.DescribedAssembly);
+        using (var openApi = await app.Http.GetAsync("/openapi/v1.json").WaitAsync(DotNet.Patience))
+        {
+            Assert.Equal(HttpStatusCode.OK, openApi.StatusCode);
+            var paths = JsonDocument.Parse(await openApi.Content.ReadAsStringAsync()).RootElement.GetProperty("paths");
+            var item = paths.GetProperty("/rooms/{room}/events").GetProperty("get").GetProperty("responses").GetProperty("200")
+                .GetProperty("content").GetProperty("text/event-stream").GetProperty("x-itemSchema");
+            Assert.Contains(item.GetProperty("oneOf").EnumerateArray(), static c => c.GetProperty("properties").GetProperty("event").TryGetProperty("const", out var name) && name.GetString() == "messagePosted");
+        }
+
+        using var asyncApi = await app.Http.GetAsync("/asyncapi.json").WaitAsync(DotNet.Patience);
+        Assert.Equal(HttpStatusCode.OK, asyncApi.StatusCode);
+        var document = JsonDocument.Parse(await asyncApi.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(new Uri(app.BaseAddress).Authority, document.GetProperty("servers").GetProperty("app").GetProperty("host").GetString());
+        Assert.Equal("/events", document.GetProperty("channels").GetProperty("multiplexed").GetProperty("address").GetString());
+        Assert.True(File.Exists(Path.Combine(project.DescribedDirectory, "ClientApp", "generated", "asyncapi.json")), "The build wrote no asyncapi.json.");
+    }
+
     [Theory]
     [InlineData("TypedSse.Client")]
     [InlineData("TypedSse.Runtime")]
     [InlineData("TypedSse.PostgreSql")]
+    [InlineData("TypedSse.OpenApi")]
     public void Each_package_says_who_made_it_under_which_license_and_where_its_source_is(string id)
     {
         string package = Directory.GetFiles(project.Feed, $"{id}.*.nupkg").Single(p => Regex.IsMatch(Path.GetFileName(p), $@"^{Regex.Escape(id)}\.\d"));
@@ -305,10 +345,13 @@ public sealed class FreshProjectTests(FreshProject project, ITestOutputHelper ou
 
         public HttpClient Http { get; }
 
-        public static async Task<App> StartAsync(FreshProject project, ITestOutputHelper output)
+        public static Task<App> StartAsync(FreshProject project, ITestOutputHelper output) =>
+            StartAsync(project, output, project.ProjectDirectory, project.AppAssembly);
+
+        public static async Task<App> StartAsync(FreshProject project, ITestOutputHelper output, string directory, string assembly)
         {
             int port = FreePort();
-            var start = DotNet.StartInfo(project.ProjectDirectory, project.Environment, project.AppAssembly, "--urls", $"http://127.0.0.1:{port}");
+            var start = DotNet.StartInfo(directory, project.Environment, assembly, "--urls", $"http://127.0.0.1:{port}");
             var process = Process.Start(start)!;
             var app = new App(process, $"http://127.0.0.1:{port}");
             process.OutputDataReceived += (_, e) => Log(output, e.Data);

@@ -1,9 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using TypedSse;
+using TypedSse.Hosting;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -14,7 +15,10 @@ public static class AsyncApiEndpointRouteBuilderExtensions
     /// Maps a GET endpoint that answers the AsyncAPI 3.0 document of the app's event stream contracts as
     /// <c>application/json</c>: a channel per stream, a message per event with its payload schema, and TypedSse's
     /// control messages. The document is made at build time, from the same model as the generated clients; the same
-    /// file is written beside the TypeScript clients. The endpoint is left out of the OpenAPI description.
+    /// file is written beside the TypeScript clients. What only the running app knows is added when it is served: a
+    /// <c>servers</c> entry for the app as the request reached it (scheme, host, path base), and a channel for each
+    /// multiplexed endpoint (<c>MapEventStreams</c>) with the events of the streams it can carry, named
+    /// <c>&lt;i&gt;:event</c> as on the wire. The endpoint is left out of the OpenAPI description.
     /// </summary>
     /// <param name="endpoints">The app or route group.</param>
     /// <param name="pattern">The route pattern.</param>
@@ -26,9 +30,10 @@ public static class AsyncApiEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(pattern);
-        byte[] document = Encoding.UTF8.GetBytes(AsyncApiDocuments.Get(contracts));
+        var served = new ServedAsyncApiDocument(AsyncApiDocuments.Get(contracts));
         return endpoints.MapGet(pattern, context =>
             {
+                byte[] document = served.For(context.Request, context.RequestServices.GetRequiredService<EndpointDataSource>());
                 context.Response.ContentType = "application/json; charset=utf-8";
                 context.Response.ContentLength = document.Length;
                 return context.Response.Body.WriteAsync(document, context.RequestAborted).AsTask();
