@@ -11,8 +11,8 @@ namespace TypedSse.Client.Tests;
 /// The event-stream conformance cases of the TypeScript parser's tests (src/TypedSse.TypeScript/test/event-stream-cases.json),
 /// sent by a real Kestrel and read by the .NET client's request path (status, content type, SseParser, the hello's
 /// keep-alive): whole, and one flushed byte at a time. The client delivers events with the last event id after each,
-/// so the cases' events are compared; their comments and retry values are the parser's, which the client reads but
-/// does not hand on per line. Where a case records that SseParser departs from the standard (its <c>dotnet</c> entry),
+/// and keeps the last retry value for its next reconnect, so the cases' events and their last retry are compared;
+/// comments are the parser's, which the client skips. Where a case records that SseParser departs from the standard (its <c>dotnet</c> entry),
 /// the client gives what it records, so that a fixed SseParser fails here and the entry goes.
 /// </summary>
 public sealed class ConformanceTests(ConformanceTests.Server server) : IClassFixture<ConformanceTests.Server>
@@ -45,14 +45,19 @@ public sealed class ConformanceTests(ConformanceTests.Server server) : IClassFix
         var index = Cases.ToList().FindIndex(c => $"{c.Group}: {c.Name}" == name);
         var client = new EventStreamClient(server.Host.Client, new EventStreamClientOptions { TimeProvider = new FakeTimeProvider() });
         var reader = new Recorder();
+        TimeSpan? retry = null;
         using var timeout = new CancellationTokenSource(Wait.Long);
 
-        var outcome = await StreamRequest.RunAsync(client, $"cases/{index}/{chunking}", null, reader, static _ => { }, timeout.Token, CancellationToken.None);
+        var outcome = await StreamRequest.RunAsync(client, $"cases/{index}/{chunking}", null, reader, value => retry = value, timeout.Token, CancellationToken.None);
 
         Assert.True(outcome.Opened, $"{outcome.Status} {outcome.Error}");
         Assert.False(outcome.Stop);
         Assert.Null(outcome.Error);
         Assert.Equal(Cases[index].Events, reader.Events);
+        if (Cases[index].Retries is { } retries)
+        {
+            Assert.Equal(retries.Count > 0 ? TimeSpan.FromMilliseconds(retries[^1]) : null, retry);
+        }
     }
 
     private static List<Case> Load()
@@ -62,8 +67,12 @@ public sealed class ConformanceTests(ConformanceTests.Server server) : IClassFix
             c.GetProperty("group").GetString()!,
             c.GetProperty("name").GetString()!,
             Bytes(c),
-            Events(c.TryGetProperty("dotnet", out var dotnet) ? dotnet : c.GetProperty("expected")))).ToList();
+            Events(c.TryGetProperty("dotnet", out var dotnet) ? dotnet : c.GetProperty("expected")),
+            Retries(c.GetProperty("expected")))).ToList();
     }
+
+    private static List<long>? Retries(JsonElement expected) =>
+        expected.TryGetProperty("retries", out var retries) ? retries.EnumerateArray().Select(static r => r.GetInt64()).ToList() : null;
 
     private static List<Event>? Events(JsonElement expected) =>
         expected.TryGetProperty("events", out var events)
@@ -85,7 +94,7 @@ public sealed class ConformanceTests(ConformanceTests.Server server) : IClassFix
             .ToArray();
     }
 
-    private sealed record Case(string Group, string Name, byte[] Bytes, List<Event>? Events);
+    private sealed record Case(string Group, string Name, byte[] Bytes, List<Event>? Events, List<long>? Retries);
 
     private sealed record Event(string Type, string Data, string LastEventId);
 

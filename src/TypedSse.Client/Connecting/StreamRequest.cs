@@ -46,6 +46,7 @@ internal static class StreamRequest
         using var watchdog = new Watchdog(time, options);
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stop, interrupt, watchdog.Token);
         var opened = false;
+        SseParser<string>? parser = null;
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.RelativeOrAbsolute));
@@ -89,14 +90,9 @@ internal static class StreamRequest
             await using var activity = new ActivityStream(body, watchdog.Touch);
             watchdog.Touch();
             reader.Opened();
-            var parser = SseParser.Create(activity, static (_, data) => Encoding.UTF8.GetString(data));
+            parser = SseParser.Create(activity, static (_, data) => Encoding.UTF8.GetString(data));
             await foreach (var item in parser.EnumerateAsync(attempt.Token).ConfigureAwait(false))
             {
-                if (parser.ReconnectionInterval is { } interval && interval >= TimeSpan.Zero && interval != Timeout.InfiniteTimeSpan)
-                {
-                    retry(interval);
-                }
-
                 if (item.EventType == ControlEvents.Hello)
                 {
                     watchdog.KeepAlive(KeepAlive(item.Data));
@@ -127,6 +123,14 @@ internal static class StreamRequest
         {
             // The request callback threw: a failed attempt, retried like a network error.
             return new Outcome(opened, Stop: false, error);
+        }
+        finally
+        {
+            // retry: applies at once, so a field read after the last event (or before a lost connection) counts too.
+            if (parser?.ReconnectionInterval is { } interval && interval >= TimeSpan.Zero && interval != Timeout.InfiniteTimeSpan)
+            {
+                retry(interval);
+            }
         }
     }
 
